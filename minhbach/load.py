@@ -1,0 +1,182 @@
+"""Find and read every content file, without interpreting it yet."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Report
+from .yamlfile import parse_yaml
+
+LANGUAGES = ("vi", "en")
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+RECORD_FOLDERS = ("provinces", "agencies", "tasks")
+
+
+@dataclass
+class RawRecord:
+    """A YAML record as read from disk, before validation."""
+
+    kind: str
+    path: str
+    data: Any
+    folder_name: str = ""
+
+
+@dataclass
+class RawContent:
+    """Everything read from content/, keyed for the later stages."""
+
+    records: list[RawRecord] = field(default_factory=list)
+    texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    pages: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def read_text(path: Path, name: str, report: Report) -> str | None:
+    """Read a UTF-8 file, reporting encodings and byte-order marks an editor can fix."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        report.error(name, 0, "", f"cannot read the file: {error.strerror}")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        report.warning(name, 1, "", "the file starts with a byte-order mark (BOM); it was ignored",
+                       "save the file as UTF-8 without BOM")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        report.error(name, line, "", "the file is not UTF-8 text",
+                     "save the file with UTF-8 encoding (Vietnamese text needs it)")
+        return None
+    if "\x00" in text:
+        report.error(name, text[: text.index("\x00")].count("\n") + 1, "", "the file contains a NUL character",
+                     "remove it; the file may be binary or damaged")
+        return None
+    return text
+
+
+def read_yaml(path: Path, name: str, report: Report) -> Any:
+    """Parse a YAML file; syntax errors become problems with line and column."""
+    text = read_text(path, name, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.error(name, 1, "", "the file is empty", "fill in the record, or delete the file")
+        return None
+    try:
+        return parse_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        column = mark.column + 1 if mark else 0
+        problem = error.problem or "invalid YAML"
+        hint = ""
+        if "\t" in text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else False:
+            hint = "indent with spaces, not tabs"
+        elif "mapping values are not allowed" in problem:
+            hint = "put text that contains ': ' inside quotes"
+        elif "appears twice" in problem:
+            hint = "keep one of the two entries"
+        elif "found character '\\t'" in str(error):
+            hint = "indent with spaces, not tabs"
+        report.error(name, line, "", f"YAML syntax error at column {column}: {problem}", hint)
+        return None
+    except yaml.YAMLError as error:
+        report.error(name, 0, "", f"YAML error: {error}")
+        return None
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` resolves to somewhere under ``root`` (symlinks followed)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_content(root: Path, report: Report) -> RawContent:
+    """Read content/ under ``root`` into raw records, texts, pages and sources."""
+    content_dir = root / "content"
+    found = RawContent()
+    if not content_dir.is_dir():
+        report.error("content", 0, "", "the content folder is missing", "create content/ or run from the site's folder")
+        return found
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
+        dirnames.sort()
+        here = Path(dirpath)
+        for dirname in list(dirnames):
+            if dirname.startswith("."):
+                dirnames.remove(dirname)
+            elif (here / dirname).is_symlink() and not is_inside(here / dirname, content_dir):
+                report.error((here / dirname).relative_to(root).as_posix(), 0, "",
+                             "this folder is a link to outside content/; it was refused",
+                             "copy the files into content/ instead of linking them")
+                dirnames.remove(dirname)
+        for filename in sorted(filenames):
+            if filename.startswith(".") or filename.endswith("~"):
+                continue
+            path = here / filename
+            name = path.relative_to(root).as_posix()
+            if path.is_symlink() and not is_inside(path, content_dir):
+                report.error(name, 0, "", "this file is a link to outside content/; it was refused",
+                             "copy the file into content/ instead of linking it")
+                continue
+            _read_one(path, path.relative_to(content_dir).parts, name, found, report)
+    return found
+
+
+def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, report: Report) -> None:
+    top = parts[0]
+    suffix = path.suffix.lower()
+    if top in RECORD_FOLDERS and suffix in (".yaml", ".yml") and len(parts) >= 2:
+        data = read_yaml(path, name, report)
+        if data is not None:
+            found.records.append(RawRecord(top, name, data, path.stem))
+    elif top == "directives" and len(parts) == 3:
+        folder, filename = parts[1], parts[2]
+        if filename in ("directive.yaml", "directive.yml"):
+            data = read_yaml(path, name, report)
+            if data is not None:
+                found.records.append(RawRecord("directives", name, data, folder))
+        elif filename in (f"text.{lang}.md" for lang in LANGUAGES):
+            text = _read_markdown(path, name, report)
+            if text is not None:
+                found.texts[(folder, filename.split(".")[1])] = (name, text)
+        else:
+            report.warning(name, 0, "", "this file is not used by the site",
+                           "a directive folder holds directive.yaml, text.vi.md and text.en.md")
+    elif top == "pages" and len(parts) == 2 and suffix == ".md" and path.stem.count(".") == 1:
+        slug, lang = path.stem.split(".")
+        if lang not in LANGUAGES:
+            report.warning(name, 0, "", f"unknown language '{lang}' in the file name", "name pages like about.vi.md")
+            return
+        text = _read_markdown(path, name, report)
+        if text is not None:
+            found.pages[(slug, lang)] = (name, text)
+    elif top == "sources" and suffix == ".txt":
+        text = read_text(path, name, report)
+        if text is not None:
+            found.sources[path.name] = text
+    else:
+        report.warning(name, 0, "", "this file is not used by the site",
+                       "see docs/content-model.md for where each kind of record goes")
+
+
+def _read_markdown(path: Path, name: str, report: Report) -> str | None:
+    if path.stat().st_size > MAX_MARKDOWN_BYTES:
+        report.error(name, 0, "", f"the file is larger than {MAX_MARKDOWN_BYTES // (1024 * 1024)} MB",
+                     "split the text, or check that the file is really text")
+        return None
+    text = read_text(path, name, report)
+    if text is not None and not text.strip():
+        report.error(name, 1, "", "the file is empty", "write the text, or delete the file")
+        return None
+    return text

@@ -1,0 +1,119 @@
+"""Markdown to safe HTML, with numbered paragraphs that tasks can point to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th")
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
+    "a", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "abbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "td": {"id", "colspan", "rowspan"},
+    "th": {"id", "colspan", "rowspan", "scope"},
+    **{tag: {"id"} for tag in ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote")},
+}
+_SPACE = re.compile(r"\s+")
+_PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and drop emphasis marks, as quotes are compared."""
+    text = _PLACEHOLDER.sub(" ", text)
+    return _SPACE.sub(" ", text.replace("*", "").replace("_", "")).strip()
+
+
+@dataclass
+class Rendered:
+    """HTML of a Markdown text, and the plain text of each numbered block."""
+
+    html: str
+    blocks: list[tuple[str, str]] = field(default_factory=list)
+
+    def find(self, quote: str) -> str | None:
+        """Return the id of the smallest block that contains ``quote``."""
+        wanted = normalise(quote)
+        matches = [(len(text), block_id) for block_id, text in self.blocks if wanted and wanted in text]
+        return min(matches)[1] if matches else None
+
+
+class _Blocks(Treeprocessor):
+    """Demote headings under the page's h1 and number every block."""
+
+    def __init__(self, md: markdown.Markdown, prefix: str):
+        super().__init__(md)
+        self.prefix = prefix
+        self.found: list[tuple[str, str]] = []
+
+    def run(self, root: ElementTree.Element) -> None:
+        self.found = []
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5"):
+                element.tag = "h" + str(int(element.tag[1]) + 1)
+        count = 0
+        for element in root.iter():
+            if element.tag in BLOCK_TAGS:
+                count += 1
+                block_id = f"{self.prefix}{count}"
+                element.set("id", block_id)
+                if element.tag == "th":
+                    element.set("scope", "col")
+                self.found.append((block_id, normalise("".join(element.itertext()))))
+
+
+class _BlocksExtension(Extension):
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.processor: _Blocks | None = None
+        self.prefix = prefix
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        self.processor = _Blocks(md, self.prefix)
+        md.treeprocessors.register(self.processor, "minhbach_blocks", 0)
+
+
+def sanitise(html: str) -> str:
+    """Keep only the tags and attributes a document text needs; links get rel=noopener."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+class MarkdownRenderer:
+    """One Markdown engine reused for every text (building it is costly)."""
+
+    def __init__(self) -> None:
+        self._blocks = _BlocksExtension("p")
+        self._full = markdown.Markdown(extensions=["tables", "sane_lists", self._blocks])
+        self._plain = markdown.Markdown(extensions=["tables", "sane_lists"])
+
+    def document(self, text: str) -> Rendered:
+        """Render a document's full text with numbered blocks (p1, p2, …)."""
+        html = self._full.reset().convert(text)
+        found = list(self._blocks.processor.found) if self._blocks.processor else []
+        return Rendered(sanitise(html), found)
+
+    def prose(self, text: str) -> str:
+        """Render a short Markdown text such as a summary or a description."""
+        return sanitise(self._plain.reset().convert(text))
+
+    def inline(self, text: str) -> str:
+        """Render one line of Markdown without the surrounding paragraph."""
+        html = self.prose(text)
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html

@@ -1,0 +1,215 @@
+"""Typed records for every content type: the one source of truth for fields.
+
+Each class documents its fields; validation turns raw YAML into these records and
+the JSON Schemas shipped for editors' code editors are generated from them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+ProvinceKind = Literal["province", "municipality", "district", "city", "town"]
+UnitChangeKind = Literal["merged", "abolished", "renamed", "enlarged"]
+AgencyKind = Literal[
+    "government", "ministry", "national-body", "provincial-committee", "provincial-office",
+    "department", "district-committee", "group", "company", "academy", "police", "other",
+]
+AgencyChangeKind = Literal["merged", "renamed", "dissolved"]
+DirectiveKind = Literal["decision", "plan", "official-letter", "notice", "resolution", "report"]
+RelationKind = Literal["implements", "forwards", "cites", "based-on"]
+Status = Literal["no-report", "not-started", "in-progress", "completed", "cancelled"]
+DeadlineKind = Literal["none", "day", "month", "year", "yearly"]
+
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+DONE_STATUSES = frozenset({"completed", "cancelled"})
+
+
+def parse_day(value: object) -> date:
+    """Read a YYYY-MM-DD date, explaining why an impossible one is wrong."""
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        raise ValueError(f"'{text}' is not a date written as YYYY-MM-DD")
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' is not a real date: there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(f"'{text}' is not a real date: month {month} of {year} has {last} days")
+    return date(year, month, day)
+
+
+Day = Annotated[date, BeforeValidator(parse_day)]
+RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=120)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_not_blank)]
+
+
+class Record(BaseModel):
+    """Base for content records: unknown fields are mistakes, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Record):
+    """Text in both languages, Vietnamese first. Markdown where the field allows it."""
+
+    vi: Line = Field(description="Vietnamese text (required).")
+    en: Optional[Line] = Field(default=None, description="English text.")
+
+
+class UnitChange(Record):
+    """A change to a province or locality, e.g. the 2025 mergers."""
+
+    date: Day
+    change: UnitChangeKind
+    into: Optional[RecordId] = Field(default=None, description="Id of the unit it became part of.")
+    basis: Optional[Text] = Field(default=None, description="The legal basis, e.g. a resolution.")
+    note: Optional[Text] = None
+
+
+class Province(Record):
+    """A province or a district-level locality, named as the documents name it."""
+
+    id: RecordId
+    kind: ProvinceKind
+    name: Text
+    full_name: Text
+    parent: Optional[RecordId] = Field(default=None, description="For a locality: its province.")
+    changes: list[UnitChange] = Field(default_factory=list)
+
+
+class AgencyChange(Record):
+    """A rename or merger of an agency."""
+
+    date: Day
+    change: AgencyChangeKind
+    into: Optional[RecordId] = Field(default=None, description="Id of the agency it became part of.")
+    note: Optional[Text] = None
+
+
+class Agency(Record):
+    """A body that issues documents, leads or coordinates tasks."""
+
+    id: RecordId
+    kind: AgencyKind
+    name: Text = Field(description="Full name of record.")
+    short: Text = Field(description="How the documents name it within its province.")
+    abbr: Optional[str] = None
+    province: Optional[RecordId] = None
+    locality: Optional[RecordId] = None
+    history: list[AgencyChange] = Field(default_factory=list)
+
+
+class Signer(Record):
+    """Who signed a document."""
+
+    name: Line
+    title: Optional[Text] = None
+
+
+class Relation(Record):
+    """What a document does to another: implements, forwards, cites, is based on."""
+
+    kind: RelationKind
+    target: RecordId
+    note: Optional[Text] = None
+
+
+class Transcription(Record):
+    """Where the original transcription of a held document is kept."""
+
+    file: str = Field(description="File name in content/sources/.")
+    part: int = Field(default=1, ge=1, description="Order of this document within the file.")
+
+
+class Directive(Record):
+    """A document: directive, decision, plan, letter, notice or report."""
+
+    id: RecordId
+    number: Line = Field(description="Number and symbol as printed, e.g. 950/QĐ-TTg.")
+    kind: DirectiveKind
+    issuer: RecordId = Field(description="Agency id of the issuer.")
+    province: Optional[RecordId] = None
+    date: Day
+    signer: Optional[Signer] = None
+    title: Text = Field(description="The subject line (trích yếu).")
+    summary: Optional[Text] = None
+    relations: list[Relation] = Field(default_factory=list)
+    text_held: bool = Field(default=False, description="True when the full text is in text.vi.md.")
+    transcription: Optional[Transcription] = None
+
+
+class Deadline(Record):
+    """A deadline in the form the document gives it, with the words as written."""
+
+    kind: DeadlineKind = "none"
+    text: Optional[Text] = Field(default=None, description="The deadline as written in the document.")
+    date: Optional[Union[int, str]] = Field(
+        default=None, description="day: YYYY-MM-DD; month: YYYY-MM; year: YYYY."
+    )
+    month: Optional[int] = Field(default=None, ge=1, le=12, description="yearly: the month, if given.")
+    day: Optional[int] = Field(default=None, ge=1, le=31, description="yearly: the day, if given.")
+
+
+class Source(Record):
+    """The passage of the directive that assigns a task."""
+
+    ref: Optional[Text] = Field(default=None, description="Where in the document, e.g. Section 1.")
+    quote: Text = Field(description="Exact words from the directive's full text.")
+
+
+class Update(Record):
+    """A dated fact about a task's progress, with its source."""
+
+    date: Day
+    source: Optional[RecordId] = Field(default=None, description="Directive id of the source.")
+    text: Text
+    status: Optional[Status] = None
+    progress: Optional[int] = Field(default=None, ge=0, le=100)
+
+
+class Task(Record):
+    """A task a directive assigns: what, who leads, who helps, by when, with what money."""
+
+    id: RecordId
+    directive: RecordId
+    via: list[RecordId] = Field(default_factory=list)
+    province: RecordId
+    localities: list[RecordId] = Field(default_factory=list)
+    section: Optional[Text] = None
+    title: Text
+    description: Optional[Text] = None
+    source: Source
+    lead: list[RecordId] = Field(min_length=1)
+    coordinating: list[RecordId] = Field(default_factory=list)
+    coordinating_other: Optional[Text] = None
+    deadline: Deadline = Field(default_factory=Deadline)
+    funding: Optional[Text] = None
+    status: Status = "no-report"
+    progress: Optional[int] = Field(default=None, ge=0, le=100)
+    updates: list[Update] = Field(default_factory=list)
+
+
+MODELS: dict[str, type[Record]] = {
+    "provinces": Province,
+    "agencies": Agency,
+    "directives": Directive,
+    "tasks": Task,
+}

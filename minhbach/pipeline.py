@@ -1,0 +1,90 @@
+"""The build, stage by stage: config → load → validate → resolve → render → write.
+
+Nothing is written until every stage has run over all the content, so a mistake
+anywhere leaves the last good output/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .config import load_config
+from .load import load_content
+from .markup import MarkdownRenderer
+from .problems import ERROR, Problem, Report, SiteError
+from .render import render_site
+from .resolve import Site, resolve
+from .validate import validate_records
+from .write import write_site
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the command line to report."""
+
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    site: Site | None = None
+
+
+def build_site(root: Path, output: Path | None = None, *, overrides: dict | None = None, strict: bool = False,
+               write: bool = True) -> BuildResult:
+    """Build the site under ``root``; raise SiteError listing every problem found."""
+    root = root.resolve()
+    report = Report()
+    config = load_config(root, overrides)
+    raw = load_content(root, report)
+    records = validate_records(raw, report)
+    markdown = MarkdownRenderer()
+    site = resolve(records, raw, config.as_of, markdown, report)
+    _stop_on_errors(report, strict)
+    try:
+        files = render_site(root, config, site, markdown, report)
+    except jinja2.TemplateSyntaxError as error:
+        name = f"templates/{error.name or error.filename}"
+        report.error(name, error.lineno, "", f"template syntax error: {error.message}", "check the {% %} and {{ }} tags")
+        raise SiteError(report.problems)
+    except jinja2.TemplateError as error:
+        path, line = _template_location(error, root)
+        report.error(path, line, "", f"template error: {error}", "a template uses a field, filter or test that does not exist")
+        raise SiteError(report.problems)
+    except OSError as error:
+        report.error(error.filename or "templates", 0, "", f"cannot read: {error.strerror}")
+        raise SiteError(report.problems)
+    except Exception as error:  # a template calling something with the wrong kind of value
+        path, line = _template_location(error, root)
+        report.error(path, line, "", f"the template failed: {type(error).__name__}: {error}",
+                     "undo the last change to this template")
+        raise SiteError(report.problems)
+    _stop_on_errors(report, strict)
+    result = BuildResult(pages=sum(1 for name in files if name.endswith(".html")), warnings=report.warnings, site=site)
+    if write:
+        counts = write_site(files, output or root / "output")
+        result.written, result.unchanged = counts["written"], counts["unchanged"]
+    return result
+
+
+def _template_location(error: BaseException, root: Path) -> tuple[str, int]:
+    """Find the innermost template line in a traceback (Jinja rewrites frames to templates)."""
+    templates = (root / "templates").as_posix()
+    found = ("templates", 0)
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(templates):
+            found = (Path(filename).relative_to(root).as_posix(), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def _stop_on_errors(report: Report, strict: bool) -> None:
+    if report.errors or (strict and report.warnings):
+        problems = report.problems
+        if strict:
+            problems = [Problem(p.path, p.line, p.field, p.message, p.hint, ERROR) for p in problems]
+        raise SiteError(problems)

@@ -1,0 +1,56 @@
+"""Where each page lives, in each language; links honour the site's sub-path."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+SEGMENTS = {
+    "vi": {"province": "tinh", "task": "nhiem-vu", "agency": "co-quan", "directive": "van-ban",
+           "status": "trang-thai", "search": "tim-kiem"},
+    "en": {"province": "provinces", "task": "tasks", "agency": "agencies", "directive": "documents",
+           "status": "status", "search": "search"},
+}
+
+# Page kinds and the segments after the language: a function of (segments, key).
+ROUTES = {
+    "home": lambda s, key: [],
+    "province-list": lambda s, key: [s["province"]],
+    "province": lambda s, key: [s["province"], key],
+    "task-list": lambda s, key: [s["task"]],
+    "tasks-by-province": lambda s, key: [s["task"], s["province"], key],
+    "tasks-by-status": lambda s, key: [s["task"], s["status"], key],
+    "tasks-by-agency": lambda s, key: [s["task"], s["agency"], key],
+    "task": lambda s, key: [s["task"], key],
+    "agency-list": lambda s, key: [s["agency"]],
+    "agency": lambda s, key: [s["agency"], key],
+    "directive-list": lambda s, key: [s["directive"]],
+    "directive": lambda s, key: [s["directive"], key],
+    "page": lambda s, key: [key],
+}
+
+
+class Urls:
+    """Builds links and output paths for one site configuration."""
+
+    def __init__(self, base_url: str, base_path: str):
+        self.base_url = base_url.rstrip("/")
+        self.base_path = base_path if base_path.endswith("/") else base_path + "/"
+
+    @staticmethod
+    def parts(lang: str, kind: str, key: str | None = None) -> list[str]:
+        return [lang, *ROUTES[kind](SEGMENTS[lang], key)]
+
+    def output_path(self, lang: str, kind: str, key: str | None = None) -> str:
+        """The file the page is written to, relative to output/."""
+        return "/".join([*self.parts(lang, kind, key), "index.html"])
+
+    def href(self, lang: str, kind: str, key: str | None = None, anchor: str | None = None) -> str:
+        """A root-relative link that includes the sub-path."""
+        path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key))
+        return path + (f"#{anchor}" if anchor else "")
+
+    def asset(self, name: str) -> str:
+        return self.base_path + name
+
+    def absolute(self, href: str) -> str:
+        return self.base_url + href

@@ -1,0 +1,196 @@
+"""Turn raw YAML into typed records, reporting every mistake with its line."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from .load import RawContent, RawRecord
+from .models import MODELS, Agency, Directive, Province, Record, Task, Text
+from .problems import Report
+from .yamlfile import LineDict, line_of
+
+# English is required where a page would otherwise have no heading in English.
+REQUIRED_ENGLISH = {"title", "name", "full_name", "short"}
+
+
+@dataclass
+class Records:
+    """Validated records by kind and id, each remembering its file and raw data."""
+
+    provinces: dict[str, Province] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    directives: dict[str, Directive] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    paths: dict[tuple[str, str], str] = field(default_factory=dict)
+    raw: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> dict[str, Record]:
+        return getattr(self, kind)
+
+    def where(self, kind: str, record_id: str, location: tuple = ()) -> tuple[str, int]:
+        """Return (file, line) of a record or of a field inside it."""
+        data = self.raw.get((kind, record_id))
+        return self.paths.get((kind, record_id), ""), line_of(data, location) if data is not None else 0
+
+
+def field_path(location: tuple) -> str:
+    """Render a pydantic location such as ('lead', 0) as ``lead[0]``."""
+    text = ""
+    for step in location:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += ("." if text else "") + str(step)
+    return text
+
+
+def _allowed_fields(model: type[Record], location: tuple) -> list[str]:
+    """Field names valid at ``location`` (for 'did you mean')."""
+    current: Any = model
+    for step in location:
+        if isinstance(step, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(step)
+        if info is None:
+            return []
+        annotation = info.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        for candidate in candidates:
+            for inner in (candidate, *getattr(candidate, "__args__", ())):
+                if isinstance(inner, type) and issubclass(inner, Record):
+                    current = inner
+                    break
+            else:
+                continue
+            break
+    return list(getattr(current, "model_fields", {}))
+
+
+def explain(error: dict, model: type[Record]) -> tuple[str, str, tuple]:
+    """Turn one pydantic error into a plain message, a hint and the location to point at."""
+    location = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        name = location[-1]
+        hint = "add it in both languages: {vi: ..., en: ...}" if name in ("title", "name", "full_name", "short") else ""
+        if location[-2:-1] == ("quote",) or name == "vi":
+            hint = "Vietnamese text is required"
+        return "a required field is missing", hint or f"add '{name}:' to this record", location[:-1] or location
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, location[:-1])
+        close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed fields here: {', '.join(allowed)}"
+        if allowed == ["vi", "en"] and " " in str(location[-1]).strip():
+            hint = 'inside { } a comma ends the text: put text that contains a comma in quotes, e.g. {vi: "a, b", en: "a, b"}'
+        return f"unknown field '{location[-1]}'", hint, location
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+        close = difflib.get_close_matches(str(value), options, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(options)}"
+        return f"'{value}' is not one of the allowed values", hint, location
+    if kind == "string_pattern_mismatch":
+        return (f"'{value}' is not a valid id", "use lowercase letters a-z, digits and single hyphens, e.g. so-xay-dung-kien-giang", location)
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if location and location[-1] in ("title", "name", "full_name", "short", "summary", "description", "text",
+                                          "note", "basis", "funding", "section", "ref", "quote", "coordinating_other"):
+            return "must give the text in both languages", "write it as {vi: ..., en: ...}", location
+        return "must be a mapping of fields", "indent the fields under this key", location
+    if kind == "list_type":
+        return "must be a list", "write one item per line, each starting with '- '", location
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"'{value}' is not a whole number", "", location
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = error.get("ctx", {})
+        bounds = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<"}
+        limits = ", ".join(f"{bounds[k]} {v}" for k, v in ctx.items() if k in bounds)
+        if location and location[-1] == "progress":
+            return f"progress {value} is outside 0-100", "progress is a percentage from 0 to 100", location
+        return f"{value} is out of range ({limits})", "", location
+    if kind == "too_short" and location and location[-1] == "lead":
+        return "at least one lead agency is required", "list the lead agency id under 'lead:'", location
+    if kind in ("string_type",):
+        return f"must be text, not {type(value).__name__}", "put the value in quotes", location
+    if kind in ("bool_type", "bool_parsing"):
+        return f"'{value}' is not true or false", "", location
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    hint = ""
+    if "is not a real date" in message:
+        hint = "check the day and month against the document"
+    elif "YYYY-MM-DD" in message:
+        hint = "write dates as YYYY-MM-DD, e.g. 2022-09-30"
+    return message, hint, location
+
+
+def validate_records(raw: RawContent, report: Report) -> Records:
+    """Validate every raw record into a typed record; collect all problems."""
+    records = Records()
+    for item in raw.records:
+        record = _validate_one(item, report)
+        if record is None:
+            continue
+        store = records.of_kind(item.kind)
+        if record.id in store:
+            first = records.paths[(item.kind, record.id)]
+            report.error(item.path, line_of(item.data, ("id",)), "id",
+                         f"the id '{record.id}' is already used by {first}", "give each record its own id")
+            continue
+        store[record.id] = record
+        records.paths[(item.kind, record.id)] = item.path
+        records.raw[(item.kind, record.id)] = item.data
+        _check_english(item, record, report)
+    return records
+
+
+def _validate_one(item: RawRecord, report: Report) -> Record | None:
+    model = MODELS[item.kind]
+    if not isinstance(item.data, LineDict):
+        report.error(item.path, getattr(item.data, "line", 1), "", "the file must hold one record (a mapping of fields)",
+                     "start each line with a field name, e.g. 'id: ...'")
+        return None
+    try:
+        record = model.model_validate(item.data)
+    except ValidationError as error:
+        for detail in error.errors():
+            message, hint, location = explain(detail, model)
+            report.error(item.path, line_of(item.data, location), field_path(tuple(detail["loc"])), message, hint)
+        return None
+    if record.id != item.folder_name:
+        where = "folder" if item.kind == "directives" else "file name"
+        report.error(item.path, line_of(item.data, ("id",)), "id",
+                     f"the id '{record.id}' does not match the {where} '{item.folder_name}'",
+                     f"rename the {where} to '{record.id}' or change the id; they must match so links stay stable")
+        return None
+    return record
+
+
+def _check_english(item: RawRecord, record: Record, report: Report) -> None:
+    """Missing English: an error for names and titles, a warning elsewhere."""
+    for location, text in _texts(record, ()):
+        if text.en is None:
+            name = location[-1] if not isinstance(location[-1], int) else location[-2]
+            line = line_of(item.data, location)
+            path = field_path(location)
+            if name in REQUIRED_ENGLISH and len(location) == 1:
+                report.error(item.path, line, path, "the English text is missing", "add 'en: ...' beside 'vi: ...'")
+            else:
+                report.warning(item.path, line, path, "the English text is missing; the Vietnamese is shown instead",
+                               "add 'en: ...' beside 'vi: ...'")
+
+
+def _texts(value: Any, location: tuple):
+    if isinstance(value, Text):
+        yield location, value
+    elif isinstance(value, Record):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), location + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, location + (index,))

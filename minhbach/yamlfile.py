@@ -1,0 +1,89 @@
+"""Read YAML while remembering the line of every key, so messages can point at it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict):
+    """A mapping from YAML that knows the line of its start and of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A sequence from YAML that knows the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """Two entries with the same key: the second would silently replace the first."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text and records line numbers."""
+
+
+# Dates stay strings: a YAML timestamp such as 2022-11-31 would crash PyYAML's
+# constructor, and we want to explain impossible dates ourselves.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping", node.start_mark, "found a key that is not plain text", key_node.start_mark
+            )
+        if key in result:
+            raise DuplicateKey(
+                None, None, f"the key '{key}' appears twice in the same mapping", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse one YAML document into LineDict/LineList values."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+def line_of(data: Any, location: tuple) -> int:
+    """Return the line of the deepest part of ``location`` that exists in ``data``."""
+    line = getattr(data, "line", 1) or 1
+    node = data
+    for step in location:
+        if isinstance(node, LineDict) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
+            line = node.item_lines[step]
+            node = node[step]
+        else:
+            break
+    return line
