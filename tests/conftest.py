@@ -1,0 +1,237 @@
+"""Shared fixtures: the real site built once per session, and tiny fixture sites in tmp_path.
+
+The fixture site is bilingual and valid as given by ``site_content``: one province, two
+agencies, one directive with its full text in both languages, and one task quoting it.
+Tests copy the dict, break one thing, and build it with ``make_site``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from minhbach.pipeline import build_site  # noqa: E402
+
+BASE_URL = "https://example.org"
+
+# ---------------------------------------------------------------------------
+# The fixture site.  Texts are dedented and a leading newline dropped, so line 1 of
+# each string is line 1 of the file: tests pin line numbers against these texts.
+# ---------------------------------------------------------------------------
+
+FIXTURE_CONFIG = """
+title:
+  vi: Trang thử nghiệm
+  en: Test site
+base_url: https://example.org
+base_path: /
+as_of: 2026-11-23
+"""
+
+DIRECTIVE_ID = "12-ubnd-kt-2022"
+TASK_PATH = f"content/tasks/{DIRECTIVE_ID}/mau-1-sxd-ke-hoach.yaml"
+DIRECTIVE_PATH = f"content/directives/{DIRECTIVE_ID}/directive.yaml"
+
+FIXTURE_CONTENT: dict[str, str] = {
+    "content/provinces/tinh-mau.yaml": """
+        id: tinh-mau
+        kind: province
+        name: {vi: Tỉnh Mẫu, en: Mau}
+        full_name: {vi: Tỉnh Mẫu, en: Mau Province}
+        changes: []
+        """,
+    "content/agencies/ubnd-tinh-mau.yaml": """
+        id: ubnd-tinh-mau
+        kind: provincial-committee
+        name: {vi: Ủy ban nhân dân tỉnh Mẫu, en: Mau Provincial People's Committee}
+        short: {vi: UBND tỉnh, en: Provincial People's Committee}
+        province: tinh-mau
+        history: []
+        """,
+    "content/agencies/so-xay-dung-tinh-mau.yaml": """
+        id: so-xay-dung-tinh-mau
+        kind: department
+        name: {vi: Sở Xây dựng tỉnh Mẫu, en: Mau Department of Construction}
+        short: {vi: Sở Xây dựng, en: Department of Construction}
+        province: tinh-mau
+        history: []
+        """,
+    DIRECTIVE_PATH: """
+        id: 12-ubnd-kt-2022
+        number: 12/UBND-KT
+        kind: official-letter
+        issuer: ubnd-tinh-mau
+        province: tinh-mau
+        date: 2022-08-01
+        title:
+          vi: Triển khai phát triển đô thị thông minh
+          en: Carrying out smart city development
+        relations: []
+        text_held: true
+        """,
+    f"content/directives/{DIRECTIVE_ID}/text.vi.md": """
+        **ỦY BAN NHÂN DÂN TỈNH MẪU**
+
+        Số: 12/UBND-KT
+
+        ## 1. Về kế hoạch
+
+        Giao Sở Xây dựng chủ trì lập kế hoạch phát triển đô thị thông minh, báo cáo kết quả trước ngày 30/9/2022.
+
+        ## 2. Về dữ liệu
+
+        Giao Sở Xây dựng xây dựng cơ sở dữ liệu đô thị.
+        """,
+    f"content/directives/{DIRECTIVE_ID}/text.en.md": """
+        **MAU PROVINCIAL PEOPLE'S COMMITTEE**
+
+        No.: 12/UBND-KT
+
+        ## 1. On planning
+
+        The Department of Construction is assigned to lead the preparation of the smart urban development plan and to report the results before 30/9/2022.
+
+        ## 2. On data
+
+        The Department of Construction is assigned to build the urban database.
+        """,
+    TASK_PATH: """
+        id: mau-1-sxd-ke-hoach
+        directive: 12-ubnd-kt-2022
+        province: tinh-mau
+        title:
+          vi: Lập kế hoạch phát triển đô thị thông minh
+          en: Prepare the smart urban development plan
+        source:
+          ref: {vi: Mục 1, en: Section 1}
+          quote:
+            vi: chủ trì lập kế hoạch phát triển đô thị thông minh
+            en: lead the preparation of the smart urban development plan
+        lead: [so-xay-dung-tinh-mau]
+        coordinating: [ubnd-tinh-mau]
+        deadline:
+          kind: day
+          date: 2022-09-30
+          text: {vi: trước ngày 30/9/2022, en: before 30/9/2022}
+        status: no-report
+        """,
+    "content/pages/about.vi.md": """
+        # Giới thiệu
+
+        Trang thử nghiệm.
+        """,
+    "content/pages/about.en.md": """
+        # About
+
+        A test site.
+        """,
+}
+
+
+def dedent(text: str) -> str:
+    """The text as it is written to disk: dedented, without the leading newline."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture
+def site_content() -> dict[str, str]:
+    """A fresh copy of the valid fixture content, for a test to modify."""
+    return dict(FIXTURE_CONTENT)
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Factory: write a fixture site into tmp_path and return its root folder.
+
+    ``content`` maps paths relative to the site root to text (dedented) or bytes (written
+    as they are); a value of None leaves that file out.  ``config`` replaces
+    site_config.yaml.
+    """
+    counter = {"n": 0}
+
+    def make(content: dict[str, str | bytes | None] | None = None, config: str = FIXTURE_CONFIG,
+             name: str | None = None) -> Path:
+        counter["n"] += 1
+        root = tmp_path / (name or f"site{counter['n']}")
+        root.mkdir()
+        (root / "site_config.yaml").write_text(dedent(config), encoding="utf-8")
+        shutil.copytree(ROOT / "templates", root / "templates")
+        shutil.copytree(ROOT / "locales", root / "locales")
+        for relative, text in (FIXTURE_CONTENT if content is None else content).items():
+            if text is None:
+                continue
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(dedent(text), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory):
+    """The real project built once: (output folder, BuildResult)."""
+    output = tmp_path_factory.mktemp("bundled") / "output"
+    result = build_site(ROOT, output)
+    return output, result
+
+
+# ---------------------------------------------------------------------------
+# Reading built pages as a reader sees them.
+# ---------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace, as a reader's eye does."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def visible_text(element) -> str:
+    return squash(element.get_text(" "))
+
+
+class Pages:
+    """Parsed pages of one output folder, parsed once each."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self._cache: dict[Path, BeautifulSoup] = {}
+
+    def soup(self, relative: str | Path) -> BeautifulSoup:
+        path = (self.output / relative).resolve()
+        if path not in self._cache:
+            self._cache[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        return self._cache[path]
+
+    def file_for(self, href: str) -> Path:
+        """The file a root-relative or absolute site link is served from (directory → index.html)."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            assert f"{parts.scheme}://{parts.netloc}" == BASE_URL, href
+        path = unquote(parts.path)
+        assert path.startswith("/"), href
+        target = self.output / path.lstrip("/")
+        if path.endswith("/"):
+            target = target / "index.html"
+        return target
+
+
+@pytest.fixture(scope="session")
+def pages(bundled_site) -> Pages:
+    return Pages(bundled_site[0])
