@@ -17,6 +17,7 @@ from .load import RawContent
 from .markup import MarkdownRenderer, Rendered
 from .models import DONE_STATUSES, Agency, Directive, Province, Task
 from .problems import Report
+from .transcription import first_difference, words
 from .validate import Records
 
 INVERSE_RELATION = {
@@ -153,7 +154,7 @@ def resolve(records: Records, raw: RawContent, as_of: date, renderer: MarkdownRe
     _attach_texts(site, raw, renderer, report)
     _place_quotes(site, report)
     _compute_deadlines(site, report)
-    _check_transcriptions(site, report)
+    _check_transcriptions(site, raw, report)
     _attach_pages(site, raw, renderer, report)
     _index(site)
     return site
@@ -320,12 +321,27 @@ def _compute_deadlines(site: Site, report: Report) -> None:
             report.error(path, line, "progress", "a progress figure needs a reported status", "set the status the source reports, e.g. in-progress")
 
 
-def _check_transcriptions(site: Site, report: Report) -> None:
+def _check_transcriptions(site: Site, raw: RawContent, report: Report) -> None:
+    """Each original must be published whole: the texts of its parts, in order, word for word."""
+    parts: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for directive in site.directives.values():
-        if directive.transcription and directive.transcription.file not in site.sources:
+        if not directive.transcription:
+            continue
+        if directive.transcription.file not in site.sources:
             path, line = site.records.where("directives", directive.id, ("transcription", "file"))
             report.error(path, line, "transcription.file", f"content/sources/{directive.transcription.file} does not exist",
                          _suggest(directive.transcription.file, site.sources) or "put the original transcription in content/sources/")
+        elif directive.text_held and (directive.id, "vi") in raw.texts:
+            parts[directive.transcription.file].append((directive.transcription.part, directive.id))
+    for source, documents in sorted(parts.items()):
+        published: list[str] = []
+        for _, directive_id in sorted(documents):
+            published += words(raw.texts[(directive_id, "vi")][1])
+        difference = first_difference(words(site.sources[source]), published)
+        if difference:
+            names = " + ".join(raw.texts[(d, "vi")][0] for _, d in sorted(documents))
+            report.error(names, 0, "", f"the full text differs from the original content/sources/{source}: {difference}",
+                         "keep every word of the original, in order; add only Markdown structure and [sic]")
 
 
 def _attach_pages(site: Site, raw: RawContent, renderer: MarkdownRenderer, report: Report) -> None:
