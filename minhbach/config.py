@@ -73,8 +73,10 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as error:
-        problems = [
-            Problem(name, line_of(data, tuple(e["loc"])), ".".join(str(p) for p in e["loc"]), e["msg"])
-            for e in error.errors()
-        ]
+        from .validate import explain, field_path
+
+        problems = []
+        for detail in error.errors():
+            message, hint, location = explain(detail, SiteConfig)
+            problems.append(Problem(name, line_of(data, location), field_path(tuple(detail["loc"])), message, hint))
         raise SiteError(problems)
