@@ -68,12 +68,16 @@ def check(root: Path, strict: bool, output_format: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--comments-port", default=None, type=int, help="Port of the local comment server (default: port + 1).")
 @click.pass_obj
-def serve(root: Path, host: str, port: int) -> None:
-    """Preview the site with live reload while you edit content or templates."""
+def serve(root: Path, host: str, port: int, comments_port: int | None) -> None:
+    """Preview the site with live reload while you edit content or templates.
+
+    With comments on in site_config.yaml, a local comment server (Isso) runs beside it.
+    """
     from minhbach.serve import serve as run_server
 
-    run_server(root, host, port)
+    run_server(root, host, port, comments_port=comments_port)
 
 
 if __name__ == "__main__":

@@ -140,6 +140,10 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
         data = read_yaml(path, name, report)
         if data is not None:
             found.records.append(RawRecord(top, name, data, path.stem))
+    elif top == "comments" and len(parts) == 3 and suffix in (".yaml", ".yml"):
+        data = read_yaml(path, name, report)
+        if data is not None:  # the thread id is the record's folder and id: comments/tasks/<id>.yaml
+            found.records.append(RawRecord("comments", name, data, f"{parts[1]}/{path.stem}"))
     elif top == "directives" and len(parts) == 3:
         folder, filename = parts[1], parts[2]
         if filename in ("directive.yaml", "directive.yml"):
