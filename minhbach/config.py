@@ -145,7 +145,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
         return SiteConfig.model_validate(data)
     except ValidationError as error:
         problems = [
-            Problem(name, line_of(data, tuple(e["loc"])), ".".join(str(p) for p in e["loc"]), e["msg"])
+            Problem(name, line_of(data, tuple(e["loc"])), ".".join(str(p) for p in e["loc"]),
+                    e["msg"].removeprefix("Value error, "))
             for e in error.errors()
         ]
         raise SiteError(problems)

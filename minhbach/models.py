@@ -222,7 +222,7 @@ def parse_moment(value: object) -> datetime:
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
-            raise ValueError(f"'{text}' is not a time written as YYYY-MM-DDTHH:MM:SSZ") from None
+            raise ValueError(f"'{text}' is not a time such as 2026-11-20T08:15:03Z (UTC)") from None
     if moment.tzinfo is None:
         raise ValueError(f"'{value}' has no time zone; write it in UTC ending in Z, e.g. 2026-11-20T08:15:03Z")
     return moment.astimezone(timezone.utc)
