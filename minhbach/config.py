@@ -32,7 +32,7 @@ class CommentsConfig(BaseModel):
     moderation: bool = Field(default=True, description="Every comment waits for a moderator before it is shown.")
     rate_limit: int = Field(default=2, ge=1, le=60, description="New comments per minute from one address.")
     direct_reply: int = Field(default=3, ge=1, le=100,
-                              description="Comments one address may post on a thread before someone else replies.")
+                              description="Comments (not replies) one address may start on a thread.")
     edit_minutes: int = Field(default=15, ge=0, le=1440, description="How long authors may edit their own comment.")
     pending_days: int = Field(default=30, ge=1, le=365, description="Unapproved comments are deleted after this many days.")
     backup_days: int = Field(default=30, ge=1, le=3650, description="How long backups of the comment database are kept.")

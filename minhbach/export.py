@@ -172,7 +172,8 @@ _Dumper.add_representer(str, _represent_text)
 def thread_file_text(data: dict, title: str) -> str:
     header = (f"# Published comments: {title}\n"
               "# Written by `build.py comments export` from the comment server's approved comments.\n"
-              "# Editors may set official_agency, or delete a comment (see docs/comments.md).\n")
+              "# Editors may set official_agency. To remove a comment, delete it on the comment server\n"
+              "# and export with --prune (see docs/comments.md).\n")
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 

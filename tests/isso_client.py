@@ -6,10 +6,10 @@ Isso's admin page and use the activate/delete links it lists, as the admin page'
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import re
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -23,16 +23,23 @@ class IssoClient:
         self._logged_in = False
 
     def post(self, thread: str, text: str, author: str | None = None, email: str | None = None,
-             parent: int | None = None, title: str = "Thread") -> tuple[int, dict | str]:
-        """POST /new as the widget does; returns (HTTP status, JSON answer or error text)."""
+             parent: int | None = None, title: str = "Thread", source: str = "127.0.0.1") -> tuple[int, dict | str]:
+        """POST /new as the widget does; returns (HTTP status, JSON answer or error text).
+
+        ``source`` is the loopback address the resident writes from: Isso limits each
+        address (shortened to /24), so different residents use 127.0.N.1.
+        """
         body = json.dumps({"text": text, "author": author, "email": email, "parent": parent, "title": title}).encode()
-        request = urllib.request.Request(f"{self.url}new?uri={urllib.parse.quote(thread, safe='')}", data=body,
-                                         headers={"Content-Type": "application/json", "Origin": self.origin})
+        parts = urllib.parse.urlsplit(self.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10, source_address=(source, 0))
         try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+            connection.request("POST", f"{parts.path}new?uri={urllib.parse.quote(thread, safe='')}", body=body,
+                               headers={"Content-Type": "application/json", "Origin": self.origin})
+            answer = connection.getresponse()
+            data = answer.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        return (answer.status, json.loads(data)) if answer.status in (201, 202) else (answer.status, data)
 
     def published(self, thread: str) -> list[dict]:
         """The thread's comments as any reader gets them (approved only)."""
