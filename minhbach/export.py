@@ -174,7 +174,7 @@ def thread_file_text(data: dict, title: str) -> str:
               "# Written by `build.py comments export` from the comment server's approved comments.\n"
               "# Editors may set official_agency. To remove a comment, delete it on the comment server\n"
               "# and export with --prune (see docs/comments.md).\n")
-    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=float("inf"))
 
 
 def _records(root: Path) -> Records:
