@@ -153,9 +153,12 @@ def merge(thread: str, existing: CommentThread | None, server: list[ServerCommen
         else:
             result.kept.append(f"{thread}#{comment_id}")
             merged[comment_id] = _entry(before)
+    for entry in merged.values():
+        if entry.get("parent") not in (None, *merged):  # answers a comment that is not published (yet)
+            del entry["parent"]
     order = ["id", "parent", "created", "edited", "author", "official_agency", "removed", "text"]
-    comments = [{name: e[name] for name in order if name in e} for e in sorted(merged.values(), key=lambda e: (e["created"], e["id"]))]
-    return {"thread": thread, "comments": comments}
+    ordered = sorted(merged.values(), key=lambda e: (e["created"], e["id"]))
+    return {"thread": thread, "comments": [{name: e[name] for name in order if name in e} for e in ordered]}
 
 
 class _Dumper(yaml.SafeDumper):

@@ -181,3 +181,11 @@ def test_the_export_stops_cleanly_on_bad_input(make_site):
     result = export(root, "--db", str(root / "missing.db"))
     assert result.exit_code == 1
     assert "content/comments/tasks/mau-1-sxd-ke-hoach.yaml:3: comments[0].id" in result.output
+
+
+def test_a_reply_to_an_unpublished_comment_is_published_on_its_own():
+    from minhbach.export import ExportResult, ServerComment, merge
+
+    reply = ServerComment(THREAD, 5, 4, 1795460333.0, None, 1, "An", None, "Trả lời.")
+    data = merge(THREAD, None, [reply], {}, prune=False, result=ExportResult())
+    assert data["comments"] == [{"id": 5, "created": "2026-11-23T18:58:53Z", "author": "An", "text": "Trả lời."}]

@@ -7,7 +7,7 @@
   "use strict";
   var box = document.querySelector("[data-comments]");
   var thread = document.getElementById("isso-thread");
-  if (!box || !thread || !document.createElement("script").setAttribute) { return; }
+  if (!box || !thread) { return; }
   var button = box.querySelector("[data-comments-open]");
   var status = box.querySelector("[data-comments-status]");
   var noscript = box.querySelector("[data-comments-nojs]");
@@ -41,8 +41,7 @@
     script.src = server + "js/embed.min.js";
     script.async = true;
     script.onerror = unavailable;
-    var wait = parseInt(box.getAttribute("data-wait-seconds") || "20", 10) * 1000;
-    var timer = window.setTimeout(unavailable, wait);
+    var timer = window.setTimeout(unavailable, 20000);  // slow networks get 20 s before we give up
     if ("MutationObserver" in window) {
       var watcher = new MutationObserver(function () {
         if (ready()) {
