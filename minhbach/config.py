@@ -134,19 +134,20 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
         raise SiteError([Problem(name, 1, "", "the file must be a mapping of settings")])
     for key, value in (overrides or {}).items():
         if value is not None:  # "comments.url" sets one setting inside a section
-            *sections, name = key.split(".")
+            *sections, setting = key.split(".")
             target = data
             for section in sections:
                 if not isinstance(target.get(section), dict):
                     target[section] = {}
                 target = target[section]
-            target[name] = value
+            target[setting] = value
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as error:
-        problems = [
-            Problem(name, line_of(data, tuple(e["loc"])), ".".join(str(p) for p in e["loc"]),
-                    e["msg"].removeprefix("Value error, "))
-            for e in error.errors()
-        ]
+        from .validate import explain, field_path
+
+        problems = []
+        for detail in error.errors():
+            message, hint, location = explain(detail, SiteConfig)
+            problems.append(Problem(name, line_of(data, location), field_path(tuple(detail["loc"])), message, hint))
         raise SiteError(problems)

@@ -36,6 +36,7 @@ class RawContent:
     texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     pages: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
 
 
 def read_text(path: Path, name: str, report: Report) -> str | None:
@@ -74,24 +75,40 @@ def read_yaml(path: Path, name: str, report: Report) -> Any:
     try:
         return parse_yaml(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        column = mark.column + 1 if mark else 0
-        problem = error.problem or "invalid YAML"
-        hint = ""
-        if "\t" in text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else False:
-            hint = "indent with spaces, not tabs"
-        elif "mapping values are not allowed" in problem:
-            hint = "put text that contains ': ' inside quotes"
-        elif "appears twice" in problem:
-            hint = "keep one of the two entries"
-        elif "found character '\\t'" in str(error):
-            hint = "indent with spaces, not tabs"
-        report.error(name, line, "", f"YAML syntax error at column {column}: {problem}", hint)
+        report.error(name, *_describe_yaml_error(error, text))
         return None
     except yaml.YAMLError as error:
         report.error(name, 0, "", f"YAML error: {error}")
         return None
+
+
+def _describe_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str, str]:
+    """Turn a PyYAML error into (line, field, message, hint) an editor can act on."""
+    problem = error.problem or "invalid YAML"
+    mark = error.problem_mark or error.context_mark
+    lines = text.splitlines()
+    line = mark.line + 1 if mark else 0
+    column = mark.column + 1 if mark else 0
+    context = error.context or ""
+    opened = error.context_mark
+    if opened is not None and opened.line + 1 != line and (
+        "quoted scalar" in context or "flow" in context
+    ):
+        what = "a quote" if "quoted" in context else "a bracket"
+        return (opened.line + 1, "", f"YAML syntax error at column {opened.column + 1}: {what} opened here is never closed "
+                f"({problem} on line {line})", "close the quote or bracket on this line")
+    offending = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in offending or "'\\t'" in problem:
+        hint = "indent with spaces, not tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "put text that contains ': ' inside quotes"
+    elif "appears twice" in problem:
+        hint = "keep one of the two entries"
+    elif "expected <block end>" in problem or "did not find expected key" in problem:
+        hint = "check the indentation: fields at the same level must start in the same column"
+    else:
+        hint = ""
+    return line, "", f"YAML syntax error at column {column}: {problem}", hint
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -141,6 +158,8 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
         data = read_yaml(path, name, report)
         if data is not None:
             found.records.append(RawRecord(top, name, data, path.stem))
+        else:
+            found.unreadable.add((top, path.stem))
     elif top == "comments" and len(parts) == 3 and parts[1] in THREAD_KINDS and suffix in (".yaml", ".yml"):
         data = read_yaml(path, name, report)
         if data is not None:  # the thread id is the record's folder and id: comments/tasks/<id>.yaml
@@ -151,6 +170,8 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
             data = read_yaml(path, name, report)
             if data is not None:
                 found.records.append(RawRecord("directives", name, data, folder))
+            else:
+                found.unreadable.add(("directives", folder))
         elif filename in (f"text.{lang}.md" for lang in LANGUAGES):
             text = _read_markdown(path, name, report)
             if text is not None:

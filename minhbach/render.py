@@ -36,10 +36,9 @@ def plan_pages(site: Site) -> list[PageSpec]:
     specs = [PageSpec("home", None, "home.html"), PageSpec("province-list", None, "province_list.html"),
              PageSpec("task-list", None, "task_list.html"), PageSpec("agency-list", None, "agency_list.html"),
              PageSpec("directive-list", None, "directive_list.html")]
-    shown_provinces = sorted({p for p in site.tasks_by_province} | {u for p in site.tasks_by_province for u in [_now_id(site, p)] if u}
-                             | {d.province for d in site.directives.values() if d.province})
-    specs += [PageSpec("province", p, "province.html") for p in shown_provinces if p in site.provinces]
-    specs += [PageSpec("tasks-by-province", p, "task_list.html") for p in shown_provinces if p in site.provinces]
+    shown_provinces = sorted(p.id for p in site.provinces.values() if p.parent is None)
+    specs += [PageSpec("province", p, "province.html") for p in shown_provinces]
+    specs += [PageSpec("tasks-by-province", p, "task_list.html") for p in shown_provinces if site.province_tasks(p)]
     specs += [PageSpec("tasks-by-status", s, "task_list.html") for s in STATUSES]
     specs += [PageSpec("task", t, "task.html") for t in sorted(site.tasks)]
     specs += [PageSpec("agency", a, "agency.html") for a in sorted(site.agencies)]
@@ -48,11 +47,6 @@ def plan_pages(site: Site) -> list[PageSpec]:
     specs += [PageSpec("directive", d, "directive.html") for d in sorted(site.directives)]
     specs += [PageSpec("page", slug, "page.html") for slug in sorted({s for s, _ in site.pages})]
     return specs
-
-
-def _now_id(site: Site, province_id: str) -> str | None:
-    successor = site.successor(province_id)
-    return successor[0].id if successor else None
 
 
 class Renderer:

@@ -167,7 +167,7 @@ def _ref(site: Site, report: Report, kind: str, record_id: str, location: tuple,
     if value is None:
         return
     targets = records_of(site, target_kind)
-    if value not in targets:
+    if value not in targets and (target_kind, value) not in site.records.broken:
         path, line = site.records.where(kind, record_id, location)
         from .validate import field_path
 

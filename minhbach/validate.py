@@ -28,6 +28,7 @@ class Records:
     comments: dict[str, CommentThread] = field(default_factory=dict)
     paths: dict[tuple[str, str], str] = field(default_factory=dict)
     raw: dict[tuple[str, str], Any] = field(default_factory=dict)
+    broken: set[tuple[str, str]] = field(default_factory=set)
 
     def of_kind(self, kind: str) -> dict[str, Record]:
         return getattr(self, kind)
@@ -49,7 +50,7 @@ def field_path(location: tuple) -> str:
     return text
 
 
-def _allowed_fields(model: type[Record], location: tuple) -> list[str]:
+def _allowed_fields(model: type, location: tuple) -> list[str]:
     """Field names valid at ``location`` (for 'did you mean')."""
     current: Any = model
     for step in location:
@@ -62,7 +63,7 @@ def _allowed_fields(model: type[Record], location: tuple) -> list[str]:
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         for candidate in candidates:
             for inner in (candidate, *getattr(candidate, "__args__", ())):
-                if isinstance(inner, type) and issubclass(inner, Record):
+                if isinstance(inner, type) and hasattr(inner, "model_fields"):
                     current = inner
                     break
             else:
@@ -71,7 +72,7 @@ def _allowed_fields(model: type[Record], location: tuple) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
-def explain(error: dict, model: type[Record]) -> tuple[str, str, tuple]:
+def explain(error: dict, model: type) -> tuple[str, str, tuple]:
     """Turn one pydantic error into a plain message, a hint and the location to point at."""
     location = tuple(error["loc"])
     kind = error["type"]
@@ -86,7 +87,7 @@ def explain(error: dict, model: type[Record]) -> tuple[str, str, tuple]:
         allowed = _allowed_fields(model, location[:-1])
         close = difflib.get_close_matches(str(location[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed fields here: {', '.join(allowed)}"
-        if allowed == ["vi", "en"] and " " in str(location[-1]).strip():
+        if allowed == ["vi", "en"]:
             hint = 'inside { } a comma ends the text: put text that contains a comma in quotes, e.g. {vi: "a, b", en: "a, b"}'
         return f"unknown field '{location[-1]}'", hint, location
     if kind == "literal_error":
@@ -132,10 +133,13 @@ def explain(error: dict, model: type[Record]) -> tuple[str, str, tuple]:
 
 def validate_records(raw: RawContent, report: Report) -> Records:
     """Validate every raw record into a typed record; collect all problems."""
-    records = Records()
+    records = Records(broken=set(raw.unreadable))
     for item in raw.records:
         record = _validate_one(item, report)
         if record is None:
+            # Already reported; references to it must not be reported as unknown too.
+            record_id = item.data.get("id") if isinstance(item.data, dict) else None
+            records.broken.add((item.kind, record_id if isinstance(record_id, str) else item.folder_name))
             continue
         store = records.of_kind(item.kind)
         if record.id in store:

@@ -163,23 +163,50 @@ def make_site(tmp_path):
     def make(content: dict[str, str | bytes | None] | None = None, config: str = FIXTURE_CONFIG,
              name: str | None = None) -> Path:
         counter["n"] += 1
-        root = tmp_path / (name or f"site{counter['n']}")
-        root.mkdir()
-        (root / "site_config.yaml").write_text(dedent(config), encoding="utf-8")
-        shutil.copytree(ROOT / "templates", root / "templates")
-        shutil.copytree(ROOT / "locales", root / "locales")
-        for relative, text in (FIXTURE_CONTENT if content is None else content).items():
-            if text is None:
-                continue
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(dedent(text), encoding="utf-8")
-        return root
+        return create_site(tmp_path / (name or f"site{counter['n']}"), content, config)
 
     return make
+
+
+def create_site(root: Path, content: dict[str, str | bytes | None] | None = None,
+                config: str = FIXTURE_CONFIG) -> Path:
+    """Write a fixture site at ``root`` (see make_site) and return it."""
+    root.mkdir(parents=True)
+    (root / "site_config.yaml").write_text(dedent(config), encoding="utf-8")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    write_content(root, FIXTURE_CONTENT if content is None else content)
+    return root
+
+
+def write_content(root: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write files under ``root``: text is dedented, bytes written as they are, None deletes."""
+    for relative, text in files.items():
+        path = root / relative
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(dedent(text), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_fixture_site(tmp_path_factory) -> Path:
+    """The valid fixture site with its output/ built once (templates take a second to compile)."""
+    root = create_site(tmp_path_factory.mktemp("fixture") / "site")
+    build_site(root, root / "output")
+    return root
+
+
+@pytest.fixture
+def built_site_copy(built_fixture_site, tmp_path) -> Path:
+    """A private copy of the built fixture site, output/ included, for a test to break."""
+    root = tmp_path / "site"
+    shutil.copytree(built_fixture_site, root, symlinks=True)
+    return root
 
 
 @pytest.fixture(scope="session")
