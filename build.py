@@ -68,12 +68,80 @@ def check(root: Path, strict: bool, output_format: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--comments-port", default=None, type=int, help="Port of the local comment server (default: port + 1).")
 @click.pass_obj
-def serve(root: Path, host: str, port: int) -> None:
-    """Preview the site with live reload while you edit content or templates."""
+def serve(root: Path, host: str, port: int, comments_port: int | None) -> None:
+    """Preview the site with live reload while you edit content or templates.
+
+    With comments on in site_config.yaml, a local comment server (Isso) runs beside it.
+    """
     from minhbach.serve import serve as run_server
 
-    run_server(root, host, port)
+    run_server(root, host, port, comments_port=comments_port)
+
+
+@cli.group()
+def comments() -> None:
+    """Residents' comments: publish the approved ones, configure the comment server."""
+
+
+@comments.command("export")
+@click.option("--db", "database", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Isso's SQLite database (default: .comments/comments.db, the preview's).")
+@click.option("--prune", is_flag=True, help="Also drop published comments that the server no longer has.")
+@click.pass_obj
+def export(root: Path, database: Path | None, prune: bool) -> None:
+    """Copy approved comments into content/comments/ (one YAML file per page), to commit with the content."""
+    from minhbach.export import ExportError, export_comments
+    from minhbach.isso import DATABASE, LOCAL_FOLDER
+
+    try:
+        result = export_comments(root, database or root / LOCAL_FOLDER / DATABASE, prune=prune)
+    except ExportError as error:
+        raise click.ClickException(f"{error}\nNothing was written.")
+    for line in result.official:
+        click.echo(f"Marked as an official reply: {line}")
+    if result.kept:
+        click.echo(f"Kept {len(result.kept)} published comment(s) the server no longer has "
+                   f"(use --prune to drop them): {', '.join(result.kept[:10])}")
+    if result.unknown_threads:
+        names = ", ".join(ascii(name) for name in result.unknown_threads[:10])
+        click.echo(f"Not exported: {len(result.unknown_threads)} thread(s) that are not pages of this site: {names}",
+                   err=True)
+    click.echo(f"Exported comments: {result.added} new, {result.updated} changed, {result.pruned} dropped; "
+               f"{len(result.written)} file(s) written.")
+    for name in result.written:
+        click.echo(f"  {name}")
+
+
+@comments.command("isso-config")
+@click.option("--db", "database", default="/var/lib/isso/comments.db", show_default=True,
+              help="Where the production database lives.")
+@click.option("--listen", default="http://127.0.0.1:8080", show_default=True, help="Where Isso listens, behind nginx.")
+@click.option("--site", "sites", multiple=True, help="Address of the site that embeds the comments (default: base_url).")
+@click.option("--admin/--no-admin", default=True, show_default=True,
+              help="Enable the moderation page; its password is read from ISSO_ADMIN_PASSWORD.")
+@click.pass_obj
+def isso_config_command(root: Path, database: str, listen: str, sites: tuple[str, ...], admin: bool) -> None:
+    """Print the production isso.cfg, with the comment settings of site_config.yaml."""
+    import os
+    import secrets
+
+    from minhbach.config import load_config
+    from minhbach.isso import IssoError, isso_config
+
+    config = load_config(root)
+    if not config.comments.enabled:
+        raise click.ClickException("comments are not enabled in site_config.yaml")
+    password = os.environ.get("ISSO_ADMIN_PASSWORD") if admin else None
+    if admin and not password:
+        raise click.ClickException("set ISSO_ADMIN_PASSWORD to the moderators' password (or use --no-admin)")
+    try:
+        click.echo(isso_config(config.comments, db=database, listen=listen, public_endpoint=config.comments.url,
+                               site_origins=list(sites) or [config.base_url], admin_password=password,
+                               salt=secrets.token_hex(16), trusted_proxies=("127.0.0.1", "::1")), nl=False)
+    except IssoError as error:
+        raise click.ClickException(str(error))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .models import THREAD_KINDS
 from .problems import Report
 from .yamlfile import parse_yaml
 
@@ -159,6 +160,10 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
             found.records.append(RawRecord(top, name, data, path.stem))
         else:
             found.unreadable.add((top, path.stem))
+    elif top == "comments" and len(parts) == 3 and parts[1] in THREAD_KINDS and suffix in (".yaml", ".yml"):
+        data = read_yaml(path, name, report)
+        if data is not None:  # the thread id is the record's folder and id: comments/tasks/<id>.yaml
+            found.records.append(RawRecord("comments", name, data, f"{parts[1]}/{path.stem}"))
     elif top == "directives" and len(parts) == 3:
         folder, filename = parts[1], parts[2]
         if filename in ("directive.yaml", "directive.yml"):

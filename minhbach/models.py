@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -207,9 +207,68 @@ class Task(Record):
     updates: list[Update] = Field(default_factory=list)
 
 
+# Pages that residents can comment on: the content folder of the record, as used in thread ids.
+THREAD_KINDS: tuple[str, ...] = ("tasks", "directives", "provinces")
+THREAD_PATTERN = r"^(tasks|directives|provinces)/[a-z0-9]+(-[a-z0-9]+)*$"
+MAX_COMMENT_CHARS = 65535  # the comment server refuses longer comments
+
+
+def parse_moment(value: object) -> datetime:
+    """Read an ISO 8601 time with its zone (2026-11-20T08:15:03Z); a time without a zone is ambiguous."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a time such as 2026-11-20T08:15:03Z (UTC)") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"'{value}' has no time zone; write it in UTC ending in Z, e.g. 2026-11-20T08:15:03Z")
+    return moment.astimezone(timezone.utc)
+
+
+Moment = Annotated[datetime, BeforeValidator(parse_moment)]
+
+
+class Comment(Record):
+    """A resident's comment as published: approved by a moderator, exported from the comment server."""
+
+    id: int = Field(ge=1, description="The comment's number on the comment server (Isso), unique in its thread.")
+    parent: Optional[int] = Field(default=None, ge=1, description="The comment this one answers.")
+    created: Moment = Field(description="When it was written, in UTC.")
+    edited: Optional[Moment] = Field(default=None, description="When the author or a moderator last changed it.")
+    author: Optional[str] = Field(default=None, max_length=200, description="The name the author gave, if any.")
+    text: Optional[str] = Field(default=None, max_length=MAX_COMMENT_CHARS,
+                                description="The comment as written (Markdown); shown as plain, safe text.")
+    removed: bool = Field(default=False, description="True when moderators removed it but replies to it remain.")
+    official_agency: Optional[RecordId] = Field(
+        default=None, description="Agency id when this is the official reply of a responsible agency.")
+
+    @model_validator(mode="after")
+    def _text_unless_removed(self) -> "Comment":
+        if not self.removed and not (self.text or "").strip():
+            raise ValueError("a comment needs its text (or 'removed: true' if moderators removed it)")
+        return self
+
+
+class CommentThread(Record):
+    """The published comments on one page: one file per task, directive or province."""
+
+    thread: str = Field(pattern=THREAD_PATTERN, max_length=140,
+                        description="The thread id: the record's folder and id, e.g. tasks/kg-1320-1-sxd-lo-trinh.")
+    comments: list[Comment] = Field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Thread ids are the records' keys, so the generic checks (file name, duplicates) apply."""
+        return self.thread
+
+
 MODELS: dict[str, type[Record]] = {
     "provinces": Province,
     "agencies": Agency,
     "directives": Directive,
     "tasks": Task,
+    "comments": CommentThread,
 }

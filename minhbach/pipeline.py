@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from .comments import resolve_comments
 from .config import load_config
 from .load import load_content
 from .markup import MarkdownRenderer
@@ -42,6 +43,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     records = validate_records(raw, report)
     markdown = MarkdownRenderer()
     site = resolve(records, raw, config.as_of, markdown, report)
+    site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
     try:
         files = render_site(root, config, site, markdown, report)

@@ -143,6 +143,13 @@ def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRe
     files: dict[str, bytes] = {css_name: css}
     owners: dict[str, str] = {}
     specs = plan_pages(site)
+    if config.comments.enabled:  # the first-party loader that fetches the comment widget on request
+        loader = (root / "templates" / "assets" / "comments.js").read_bytes()
+        loader_name = f"assets/comments.{css_fingerprint(loader)}.js"
+        files[loader_name] = loader
+        for env in renderer.environments.values():
+            env.globals["comments_loader"] = renderer.urls.asset(loader_name)
+        specs.append(PageSpec("comments-privacy", None, "comments_privacy.html"))
     for spec in specs:
         for lang in config.languages:
             path = renderer.urls.output_path(lang, spec.kind, spec.key)

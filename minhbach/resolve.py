@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .load import RawContent
 from .markup import MarkdownRenderer, Rendered
@@ -70,6 +71,7 @@ class Site:
     tasks_coordinated: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
     tasks_passed_on: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
     directives_issued: dict[str, list[Directive]] = field(default_factory=lambda: defaultdict(list))
+    comments: Any = None  # a comments.CommentIndex, filled in after the records are joined
 
     @property
     def provinces(self) -> dict[str, Province]:

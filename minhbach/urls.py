@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 SEGMENTS = {
     "vi": {"province": "tinh", "task": "nhiem-vu", "agency": "co-quan", "directive": "van-ban",
-           "status": "trang-thai", "search": "tim-kiem"},
+           "status": "trang-thai", "search": "tim-kiem", "comments": "gop-y", "privacy": "rieng-tu"},
     "en": {"province": "provinces", "task": "tasks", "agency": "agencies", "directive": "documents",
-           "status": "status", "search": "search"},
+           "status": "status", "search": "search", "comments": "comments", "privacy": "privacy"},
 }
 
 # Page kinds and the segments after the language: a function of (segments, key).
@@ -26,6 +26,7 @@ ROUTES = {
     "directive-list": lambda s, key: [s["directive"]],
     "directive": lambda s, key: [s["directive"], key],
     "page": lambda s, key: [key],
+    "comments-privacy": lambda s, key: [s["comments"], s["privacy"]],
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .load import RawContent, RawRecord
-from .models import MODELS, Agency, Directive, Province, Record, Task, Text
+from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text
 from .problems import Report
 from .yamlfile import LineDict, line_of
 
@@ -25,6 +25,7 @@ class Records:
     agencies: dict[str, Agency] = field(default_factory=dict)
     directives: dict[str, Directive] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
+    comments: dict[str, CommentThread] = field(default_factory=dict)
     paths: dict[tuple[str, str], str] = field(default_factory=dict)
     raw: dict[tuple[str, str], Any] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
@@ -168,9 +169,10 @@ def _validate_one(item: RawRecord, report: Report) -> Record | None:
         return None
     if record.id != item.folder_name:
         where = "folder" if item.kind == "directives" else "file name"
-        report.error(item.path, line_of(item.data, ("id",)), "id",
-                     f"the id '{record.id}' does not match the {where} '{item.folder_name}'",
-                     f"rename the {where} to '{record.id}' or change the id; they must match so links stay stable")
+        key = "thread" if item.kind == "comments" else "id"  # a comment thread is keyed by its page's record
+        report.error(item.path, line_of(item.data, (key,)), key,
+                     f"the {key} '{record.id}' does not match the {where} '{item.folder_name}'",
+                     f"rename the {where} to '{record.id}' or change the {key}; they must match so links stay stable")
         return None
     return record
 

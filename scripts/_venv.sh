@@ -17,4 +17,6 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
 fi
+# Isso's misaka dependency has no wheel: pip compiles it once.
+command -v cc >/dev/null || apt_install gcc python3-dev
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
