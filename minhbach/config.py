@@ -79,6 +79,16 @@ class CommentsConfig(BaseModel):
         return f"{parts.scheme}://{parts.netloc}"
 
 
+class DataLicence(BaseModel):
+    """The licence of the open data files, as the data package states it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="CC-BY-4.0", description="SPDX identifier, e.g. CC-BY-4.0.")
+    title: str = Field(default="Creative Commons Attribution 4.0")
+    path: str = Field(default="https://creativecommons.org/licenses/by/4.0/", description="Address of the licence text.")
+
+
 class SiteConfig(BaseModel):
     """Settings a publisher changes: titles, addresses, the date the content speaks for."""
 
@@ -95,6 +105,8 @@ class SiteConfig(BaseModel):
         default_factory=lambda: {"vi": "d 'tháng' M 'năm' y", "en": "d MMMM y"}
     )
     licence: Optional[Text] = None
+    data_licence: DataLicence = Field(default_factory=DataLicence,
+                                      description="Licence of the open data files in output/data/.")
     stale_after_months: int = Field(default=6, ge=1, description="Warn when a task has no update for this long.")
     comments: CommentsConfig = Field(default_factory=lambda: CommentsConfig(enabled=False),
                                      description="Residents' comments; absent means none.")

@@ -18,6 +18,7 @@ from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
 from .render import render_site
 from .resolve import Site, resolve
+from .search import build_index
 from .validate import validate_records
 from .write import write_site
 
@@ -66,6 +67,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     _stop_on_errors(report, strict)
     result = BuildResult(pages=sum(1 for name in files if name.endswith(".html")), warnings=report.warnings, site=site)
     if write:
+        files.update(build_index(files, config.base_path))
         counts = write_site(files, output or root / "output")
         result.written, result.unchanged = counts["written"], counts["unchanged"]
     return result

@@ -12,11 +12,15 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
+from .feeds import build_feeds
 from .i18n import DateFormatter, load_translations
 from .markup import MarkdownRenderer
 from .models import STATUSES, Task, Text
+from .opendata import build_open_data, tables
 from .problems import Report
 from .resolve import Site
+from .search import fold
+from .seo import LOCALES, StructuredData
 from .urls import Urls
 
 OTHER = {"vi": "en", "en": "vi"}
@@ -46,7 +50,31 @@ def plan_pages(site: Site) -> list[PageSpec]:
               if site.tasks_led.get(a) or site.tasks_coordinated.get(a)]
     specs += [PageSpec("directive", d, "directive.html") for d in sorted(site.directives)]
     specs += [PageSpec("page", slug, "page.html") for slug in sorted({s for s, _ in site.pages})]
+    specs += [PageSpec("search", None, "search.html"), PageSpec("data", None, "data.html")]
     return specs
+
+
+def page_languages(site: Site, spec: PageSpec, languages: list[str]) -> list[str]:
+    """The languages a page is written in: a free page only in those it has a text for."""
+    if spec.kind == "page":
+        return [lang for lang in languages if (spec.key, lang) in site.pages]
+    return list(languages)
+
+
+def feed_province(site: Site, kind: str, key: str | None) -> str | None:
+    """The province whose feed a page links: its own, its task's or its document's."""
+    if kind in ("province", "tasks-by-province"):
+        unit = key
+    elif kind == "task" and key in site.tasks:
+        unit = site.tasks[key].province
+    elif kind == "directive" and key in site.directives:
+        unit = site.directives[key].province
+    else:
+        return None
+    province = site.provinces.get(unit or "")
+    if province is None or province.parent is not None:
+        return None
+    return province.id
 
 
 class Renderer:
@@ -60,6 +88,8 @@ class Renderer:
         self.urls = Urls(config.base_url, config.base_path)
         self.css_hash = css_hash
         self.environments: dict[str, jinja2.Environment] = {}
+        self.translations: dict[str, Any] = {}
+        structured = StructuredData(site, config, self.urls)
         self._prose_cache: dict[str, Markup] = {}
         for lang in config.languages:
             env = jinja2.Environment(
@@ -70,13 +100,16 @@ class Renderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
             )
-            env.install_gettext_translations(load_translations(root / "locales", lang, report), newstyle=True)
+            self.translations[lang] = load_translations(root / "locales", lang, report)
+            env.install_gettext_translations(self.translations[lang], newstyle=True)
             dates = DateFormatter(lang, config.date_format.get(lang, "d MMMM y"))
             env.filters.update(
                 t=lambda text, lang=lang: self.text(text, lang),
                 md=lambda text, lang=lang: self.prose(text, lang),
                 day=dates.day,
                 month=dates.month,
+                fold=fold,
+                agency_name=lambda agency_id, lang=lang: self.text(site.agencies[agency_id].name, lang),
             )
             env.globals.update(
                 site=site, config=config, lang=lang, other_lang=OTHER[lang], urls=self.urls,
@@ -84,6 +117,9 @@ class Renderer:
                 dates=dates, statuses=STATUSES, status_counts=self.status_counts, css_hash=css_hash,
                 latest_updates=self.latest_updates,
                 overdue_count=lambda tasks: sum(1 for t in tasks if site.deadlines[t.id].overdue),
+                structured_data=lambda kind, key, lang=lang: structured.for_page(kind, key, lang),
+                feed_province=lambda kind, key: feed_province(site, kind, key),
+                og_locales=LOCALES, data_tables=lambda: tables(site, self.urls),
             )
             self.environments[lang] = env
 
@@ -118,10 +154,10 @@ class Renderer:
         found.sort(key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
         return found[:limit]
 
-    def render(self, spec: PageSpec, lang: str) -> str:
+    def render(self, spec: PageSpec, lang: str, languages: list[str] | None = None) -> str:
         env = self.environments[lang]
         template = env.get_template(spec.template)
-        alternates = {other: self.urls.href(other, spec.kind, spec.key) for other in self.config.languages}
+        alternates = {other: self.urls.href(other, spec.kind, spec.key) for other in languages or self.config.languages}
         return template.render(
             kind=spec.kind, key=spec.key, alternates=alternates,
             canonical=self.urls.absolute(self.urls.href(lang, spec.kind, spec.key)),
@@ -150,22 +186,32 @@ def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRe
         for env in renderer.environments.values():
             env.globals["comments_loader"] = renderer.urls.asset(loader_name)
         specs.append(PageSpec("comments-privacy", None, "comments_privacy.html"))
+    search = (root / "templates" / "assets" / "search.js").read_bytes()
+    search_name = f"assets/search.{css_fingerprint(search)}.js"
+    files[search_name] = search
+    for env in renderer.environments.values():
+        env.globals["search_script"] = renderer.urls.asset(search_name)
     for spec in specs:
-        for lang in config.languages:
+        languages = page_languages(site, spec, config.languages)
+        for lang in languages:
             path = renderer.urls.output_path(lang, spec.kind, spec.key)
             if path in files:
                 report.error(_source_of(site, spec), 0, "", f"this page would be written to {path}, which {owners[path]} already uses",
                              "give one of them another id")
                 continue
             owners[path] = _source_of(site, spec)
-            files[path] = renderer.render(spec, lang).encode("utf-8")
+            files[path] = renderer.render(spec, lang, languages).encode("utf-8")
     files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
     files["404.html"] = renderer.render_special("404.html", config.default_language).encode("utf-8")
     entries = [
-        {lang: renderer.urls.absolute(renderer.urls.href(lang, spec.kind, spec.key)) for lang in config.languages}
+        {lang: renderer.urls.absolute(renderer.urls.href(lang, spec.kind, spec.key))
+         for lang in page_languages(site, spec, config.languages)}
         for spec in specs
     ]
     files["sitemap.xml"] = renderer.render_special("sitemap.xml", config.default_language, entries=entries).encode("utf-8")
+    shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
+    files.update(build_feeds(site, config, renderer.urls, renderer.translations, shown))
+    files.update(build_open_data(site, config, renderer.urls))
     files["robots.txt"] = (
         f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute(renderer.urls.asset('sitemap.xml'))}\n"
     ).encode("utf-8")

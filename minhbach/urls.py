@@ -6,9 +6,11 @@ from urllib.parse import quote
 
 SEGMENTS = {
     "vi": {"province": "tinh", "task": "nhiem-vu", "agency": "co-quan", "directive": "van-ban",
-           "status": "trang-thai", "search": "tim-kiem", "comments": "gop-y", "privacy": "rieng-tu"},
+           "status": "trang-thai", "search": "tim-kiem", "comments": "gop-y", "privacy": "rieng-tu",
+           "data": "du-lieu"},
     "en": {"province": "provinces", "task": "tasks", "agency": "agencies", "directive": "documents",
-           "status": "status", "search": "search", "comments": "comments", "privacy": "privacy"},
+           "status": "status", "search": "search", "comments": "comments", "privacy": "privacy",
+           "data": "data"},
 }
 
 # Page kinds and the segments after the language: a function of (segments, key).
@@ -27,7 +29,14 @@ ROUTES = {
     "directive": lambda s, key: [s["directive"], key],
     "page": lambda s, key: [key],
     "comments-privacy": lambda s, key: [s["comments"], s["privacy"]],
+    "search": lambda s, key: [s["search"]],
+    "data": lambda s, key: [s["data"]],
 }
+
+# Atom feeds: the whole site, or one province (key), beside the home or province page.
+FEED_NAME = "atom.xml"
+# The open data files, one folder for both languages (their columns are bilingual).
+DATA_FOLDER = "data"
 
 
 class Urls:
@@ -49,6 +58,14 @@ class Urls:
         """A root-relative link that includes the sub-path."""
         path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key))
         return path + (f"#{anchor}" if anchor else "")
+
+    def feed_path(self, lang: str, province: str | None = None) -> str:
+        kind = "province" if province else "home"
+        return "/".join([*self.parts(lang, kind, province), FEED_NAME])
+
+    def feed(self, lang: str, province: str | None = None) -> str:
+        return self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, "province" if province else "home",
+                                                                          province)) + FEED_NAME
 
     def asset(self, name: str) -> str:
         return self.base_path + name

@@ -78,13 +78,13 @@ def test_every_task_has_a_page_in_both_languages_linked_to_its_twin(pages, task_
         h1s = soup.find_all("h1")
         assert len(h1s) == 1
         assert squash(h1s[0].get_text(" ")) == squash(task["title"][lang])
-        alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+        alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}
         for other in LANGS:
             twin = page(other, "task", task_id)
             assert alternates.get(other) == url_of(twin), (relative, other)
             assert pages.file_for(alternates[other]).is_file()
             # The twin links back.
-            back = {link["hreflang"]: link["href"] for link in pages.soup(twin).find_all("link", rel="alternate")}
+            back = {link["hreflang"]: link["href"] for link in pages.soup(twin).find_all("link", rel="alternate", hreflang=True)}
             assert back[lang] == url_of(relative)
 
 
@@ -433,7 +433,7 @@ def test_every_page_declares_its_language_and_twin(pages, lang):
         relative = path.relative_to(pages.output).as_posix()
         soup = pages.soup(relative)
         assert soup.html.get("lang") == lang, relative
-        alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+        alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}
         assert alternates.get(lang) == url_of(relative), relative
         assert pages.file_for(alternates[other]).is_file(), relative
         assert alternates.get("x-default") == alternates["vi"], relative

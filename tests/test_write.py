@@ -57,15 +57,17 @@ def test_a_change_rewrites_only_the_pages_it_touches(built_site_copy):
     result = build_site(root, output)
 
     after, after_stats = files_of(output), stats_of(output)
-    assert set(after) == set(before)
-    changed = {name for name in after if after[name] != before[name]}
+    # Search index files are named by their contents: a changed page renames some of them.
+    assert {n for n in after if not n.startswith("pagefind/")} == {n for n in before if not n.startswith("pagefind/")}
+    assert any(n.startswith("pagefind/fragment/en_") for n in set(after) - set(before))
+    changed = {name for name in after if name not in before or after[name] != before[name]}
     assert "en/tasks/mau-1-sxd-ke-hoach/index.html" in changed
     assert "vi/nhiem-vu/mau-1-sxd-ke-hoach/index.html" not in changed  # the Vietnamese title did not change
     assert result.written == len(changed)
     assert result.unchanged == len(after) - len(changed)
     for name in after:
         if name in changed:
-            assert after_stats[name][0] != before_stats[name][0], name
+            assert after_stats[name][0] != before_stats.get(name, (None,))[0], name
         else:
             assert after_stats[name] == before_stats[name], name
     assert "Prepare the smart city plan" in after["en/tasks/mau-1-sxd-ke-hoach/index.html"].decode("utf-8")

@@ -1,0 +1,129 @@
+"""The search index: Pagefind over the built pages, one index per language (from <html lang>).
+
+Residents type on phones, mostly without diacritics. Pagefind matches words as written, so
+each indexed page carries a hidden, accent-free copy of its title and names ("so xay dung
+kien giang"), and "so xay dung" finds the page that says "Sở Xây dựng".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import cbor2
+
+from .problems import Problem, SiteError
+
+INDEX_FOLDER = "pagefind"
+# Pagefind's own user interfaces are not used: the search page has a small script of its own.
+_UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
+
+
+def fold(text: str) -> str:
+    """Vietnamese without diacritics, lower case: 'Sở Xây dựng Đắk Nông' → 'so xay dung dak nong'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+async def _index(folder: Path, output: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    async with PagefindIndex(IndexConfig(write_playground=False, output_path=str(output))) as index:
+        await index.add_directory(str(folder), glob="**/*.html")
+
+
+def build_index(files: dict[str, bytes], base_path: str) -> dict[str, bytes]:
+    """Index the HTML pages among ``files``; return the index files to publish under pagefind/.
+
+    Pagefind reads the pages from a private folder, so the index is ready before the site is
+    swapped in and the write stage treats its files like any other (unchanged ones keep their
+    modification time).
+    """
+    with tempfile.TemporaryDirectory(prefix="minhbach-search-") as temporary:
+        site = Path(temporary) / "site"
+        # Pagefind records each page's address from its path: give it the served sub-path.
+        pages = site / base_path.strip("/")
+        for name in sorted(files):
+            if name.endswith(".html") and "/" in name:  # language pages, not the root redirect or 404
+                target = pages / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(files[name])
+        output = Path(temporary) / "index"
+        try:
+            asyncio.run(_index(site, output))
+        except Exception as error:  # the Pagefind binary missing, crashed or refused a page
+            raise SiteError([Problem("output/pagefind", 0, "", f"the search index could not be built: {error}",
+                                     "run: pip install -r requirements.txt (it installs Pagefind)")])
+        index = {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*"))
+                 if path.is_file() and not path.relative_to(output).as_posix().startswith(_UNUSED)}
+        shutil.rmtree(site, ignore_errors=True)
+    index = {f"{INDEX_FOLDER}/{name}": data for name, data in _stable(index).items()}
+    if not any(name.endswith(".pf_meta") for name in index):
+        raise SiteError([Problem("output/pagefind", 0, "", "the search index is empty: no page was indexed",
+                                 "check that templates/base.html marks record pages with data-pagefind-body")])
+    return index
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _decode(data: bytes):
+    raw = gzip.decompress(data)
+    if not raw.startswith(_SIGNATURE):
+        raise ValueError("not a Pagefind index file")
+    return cbor2.loads(raw[len(_SIGNATURE):])
+
+
+def _encode(value) -> bytes:
+    return gzip.compress(_SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+def _digest(data: bytes, length: int) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+def _stable(index: dict[str, bytes]) -> dict[str, bytes]:
+    """The same bytes for the same pages.
+
+    Pagefind (1.5) writes each filter's values, the metadata's list of filters and the entry
+    file's languages in hash-map order, which changes from run to run (upstream issue
+    Pagefind/pagefind#638). Sort them, and name the rewritten files by their new contents
+    as Pagefind does, so every file of two builds of the same content is identical.
+    """
+    renamed: dict[str, str] = {}
+    stable: dict[str, bytes] = {}
+    for name, data in index.items():
+        if name.startswith("filter/") and name.endswith(".pf_filter"):
+            filter_name, values = _decode(data)
+            encoded = _encode([filter_name, sorted(values, key=lambda pair: pair[0])])
+            old = name[len("filter/"):-len(".pf_filter")]
+            new = f"{old.split('_')[0]}_{_digest(encoded, 7)}"
+            renamed[old] = new
+            stable[f"filter/{new}.pf_filter"] = encoded
+        elif not name.endswith(".pf_meta") and name != "pagefind-entry.json":
+            stable[name] = data
+    for name, data in index.items():
+        if name.endswith(".pf_meta"):
+            meta = _decode(data)
+            for position, part in enumerate(meta):
+                if isinstance(part, list) and part and all(
+                        isinstance(item, list) and len(item) == 2 and item[1] in renamed for item in part):
+                    meta[position] = sorted([[label, renamed[old]] for label, old in part])
+            encoded = _encode(meta)
+            old = name[len("pagefind."):-len(".pf_meta")]
+            new = f"{old.split('_')[0]}_{_digest(encoded, 10)}"
+            renamed[old] = new
+            stable[f"pagefind.{new}.pf_meta"] = encoded
+    entry = json.loads(index["pagefind-entry.json"])
+    for language in entry.get("languages", {}).values():
+        language["hash"] = renamed.get(language["hash"], language["hash"])
+    stable["pagefind-entry.json"] = json.dumps(entry, sort_keys=True, ensure_ascii=False,
+                                               separators=(",", ":")).encode("utf-8")
+    return dict(sorted(stable.items()))
