@@ -106,6 +106,22 @@ def serve(root: Path, host: str, port: int, comments_port: int | None) -> None:
     run_server(root, host, port, comments_port=comments_port)
 
 
+@cli.command()
+@click.pass_obj
+def schemas(root: Path) -> None:
+    """Write the JSON Schemas (schemas/) from the models and put the schema line atop every content file.
+
+    Code editors with a YAML language server then complete field names and underline mistakes.
+    """
+    from minhbach.schemas import add_modelines, write_schemas
+
+    for name in write_schemas(root):
+        click.echo(f"Wrote {name}")
+    for name in add_modelines(root):
+        click.echo(f"Added the schema line to {name}")
+    click.echo("Schemas are up to date.")
+
+
 @cli.group()
 def comments() -> None:
     """Residents' comments: publish the approved ones, configure the comment server."""
