@@ -34,7 +34,7 @@ class BuildResult:
 
 
 def build_site(root: Path, output: Path | None = None, *, overrides: dict | None = None, strict: bool = False,
-               write: bool = True) -> BuildResult:
+               write: bool = True, csp_sources: dict | None = None) -> BuildResult:
     """Build the site under ``root``; raise SiteError listing every problem found."""
     root = root.resolve()
     report = Report()
@@ -46,7 +46,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
     try:
-        files = render_site(root, config, site, markdown, report)
+        files = render_site(root, config, site, markdown, report, csp_sources)
     except jinja2.TemplateSyntaxError as error:
         name = f"templates/{error.name or error.filename}"
         report.error(name, error.lineno, "", f"template syntax error: {error.message}", "check the {% %} and {{ }} tags")

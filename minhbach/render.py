@@ -17,6 +17,7 @@ from .markup import MarkdownRenderer
 from .models import STATUSES, Task, Text
 from .problems import Report
 from .resolve import Site
+from .security import Policy
 from .urls import Urls
 
 OTHER = {"vi": "en", "en": "vi"}
@@ -135,14 +136,22 @@ def css_fingerprint(css: bytes) -> str:
     return hashlib.sha256(css).hexdigest()[:10]
 
 
-def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report) -> dict[str, bytes]:
-    """Render every page in every language, plus the root, 404, sitemap and assets."""
+def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
+                csp_sources: dict | None = None) -> dict[str, bytes]:
+    """Render every page in every language, plus the root, 404, sitemap, assets and _headers.
+
+    ``csp_sources`` adds sources to every page's Content-Security-Policy (the preview's live reload).
+    """
     css = (root / "templates" / "assets" / "site.css").read_bytes()
     css_name = f"assets/site.{css_fingerprint(css)}.css"
     renderer = Renderer(root, config, site, markdown, report, css_hash=css_name)
     files: dict[str, bytes] = {css_name: css}
     owners: dict[str, str] = {}
     specs = plan_pages(site)
+    policy = Policy(config.comments.origin if config.comments.active else None, csp_sources)
+    for env in renderer.environments.values():
+        env.globals["csp"] = policy.meta
+    files["_headers"] = policy.headers_file(config.base_path)
     if config.comments.enabled:  # the first-party loader that fetches the comment widget on request
         loader = (root / "templates" / "assets" / "comments.js").read_bytes()
         loader_name = f"assets/comments.{css_fingerprint(loader)}.js"
