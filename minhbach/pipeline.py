@@ -6,7 +6,7 @@ anywhere leaves the last good output/ exactly as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -110,5 +110,5 @@ def _stop_on_errors(report: Report, strict: bool) -> None:
     if report.errors or (strict and report.warnings):
         problems = report.problems
         if strict:
-            problems = [Problem(p.path, p.line, p.field, p.message, p.hint, ERROR) for p in problems]
+            problems = [replace(p, severity=ERROR) for p in problems]
         raise SiteError(problems)

@@ -19,7 +19,7 @@ from .markup import MarkdownRenderer, Rendered
 from .models import DONE_STATUSES, Agency, Directive, Province, Task
 from .problems import Report
 from .transcription import first_difference, words
-from .validate import Records
+from .validate import MISSING_ENGLISH, Records
 
 INVERSE_RELATION = {
     "implements": "implemented-by",
@@ -241,7 +241,8 @@ def _attach_texts(site: Site, raw: RawContent, renderer: MarkdownRenderer, repor
                          "add the Vietnamese full text, or set 'text_held: false'")
         if (directive.id, "en") not in site.texts and ("text.en", directive.id) not in raw.unreadable:
             report.warning(d_path, line, "text_held", f"the English translation content/directives/{directive.id}/text.en.md is missing",
-                           "add the translation; readers of the English page see the Vietnamese text meanwhile")
+                           "add the translation; readers of the English page see the Vietnamese text meanwhile",
+                           code=MISSING_ENGLISH)
 
 
 def _place_quotes(site: Site, report: Report) -> None:
@@ -362,7 +363,7 @@ def _attach_pages(site: Site, raw: RawContent, renderer: MarkdownRenderer, repor
         other = "en" if lang == "vi" else "vi"
         if (slug, other) not in site.pages and (f"page.{other}", slug) not in raw.unreadable:
             report.warning(site.pages[(slug, lang)].path, 0, "", f"this page has no {other} twin (pages/{slug}.{other}.md)",
-                           "add the translation")
+                           "add the translation", code=MISSING_ENGLISH if other == "en" else "")
 
 
 def _index(site: Site) -> None:

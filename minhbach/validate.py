@@ -16,6 +16,7 @@ from .yamlfile import LineDict, line_of
 
 # English is required where a page would otherwise have no heading in English.
 REQUIRED_ENGLISH = {"title", "name", "full_name", "short"}
+MISSING_ENGLISH = "missing-english"  # the code site_config.yaml's acknowledged: list names these warnings by
 
 
 @dataclass
@@ -201,7 +202,7 @@ def _check_english(item: RawRecord, record: Record, report: Report) -> None:
                 report.error(item.path, line, path, "the English text is missing", "add 'en: ...' beside 'vi: ...'")
             else:
                 report.warning(item.path, line, path, "the English text is missing; the Vietnamese is shown instead",
-                               "add 'en: ...' beside 'vi: ...'")
+                               "add 'en: ...' beside 'vi: ...'", code=MISSING_ENGLISH)
 
 
 def _texts(value: Any, location: tuple):

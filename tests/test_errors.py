@@ -236,12 +236,13 @@ def test_check_on_valid_content_writes_nothing(make_site, site_content):
     root = make_site(site_content)
     result = run(root, "check")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "1 warning(s):",
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "3 warning(s):",  # the BOM, and the fixture task's passed deadline and lack of updates (see test_check.py)
         f"{TASK_PATH}:1: the file starts with a byte-order mark (BOM); it was ignored",
         "    hint: save the file as UTF-8 without BOM",
-        "No errors: 40 pages would be built.",
     ]
+    assert lines[-1] == "No errors: 40 pages would be built."
     assert not (root / "output").exists()
 
 
@@ -308,7 +309,8 @@ def test_warnings_do_not_fail_unless_strict(make_site, site_content):
     assert warning in result.output.splitlines()
     strict = run(root, "check", "--strict")
     assert strict.exit_code == 1
-    assert strict.output.splitlines()[:2] == ["1 error(s):", warning]
+    assert strict.output.splitlines()[0] == "2 error(s):"  # with the task's lack of updates (test_check.py)
+    assert warning in strict.output.splitlines()
     assert "Traceback" not in strict.output
 
 
