@@ -20,7 +20,7 @@ from .problems import ERROR, Problem, Report, SiteError
 from .render import render_site
 from .resolve import Site, resolve
 from .validate import validate_records
-from .write import write_site
+from .write import unsafe_output, write_site
 
 
 @dataclass
@@ -39,6 +39,9 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     """Build the site under ``root``; raise SiteError listing every problem found."""
     root = root.resolve()
     report = Report()
+    target = output or root / "output"
+    if write and (reason := unsafe_output(root, target)):
+        raise SiteError([Problem(_shown(target, root), 0, "", reason, "choose a new or empty folder, or the site's output/")])
     config = load_config(root, overrides)
     raw = load_content(root, report)
     records = validate_records(raw, report)
@@ -52,12 +55,17 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
         name = f"templates/{error.name or error.filename}"
         report.error(name, error.lineno, "", f"template syntax error: {error.message}", "check the {% %} and {{ }} tags")
         raise SiteError(report.problems)
+    except jinja2.TemplateNotFound as error:
+        report.error(f"templates/{error.name}", 0, "", "the template is missing",
+                     f"restore it from the project's repository (git checkout -- templates/{error.name})")
+        raise SiteError(report.problems)
     except jinja2.TemplateError as error:
         path, line = _template_location(error, root)
         report.error(path, line, "", f"template error: {error}", "a template uses a field, filter or test that does not exist")
         raise SiteError(report.problems)
     except OSError as error:
-        report.error(error.filename or "templates", 0, "", f"cannot read: {error.strerror}")
+        report.error(_shown(error.filename, root) if error.filename else "templates", 0, "", f"cannot read: {error.strerror}",
+                     "restore the file from the project's repository")
         raise SiteError(report.problems)
     except Exception as error:  # a template calling something with the wrong kind of value
         path, line = _template_location(error, root)
@@ -67,9 +75,23 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     _stop_on_errors(report, strict)
     result = BuildResult(pages=sum(1 for name in files if name.endswith(".html")), warnings=report.warnings, site=site)
     if write:
-        counts = write_site(files, output or root / "output")
+        try:
+            counts = write_site(files, target)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            where = getattr(error, "filename", None) or target
+            raise SiteError([Problem(_shown(where, root), 0, "", f"cannot write the site: {reason}",
+                                     "the previous output/ is unchanged; check the disk space and the folder's permissions")])
         result.written, result.unchanged = counts["written"], counts["unchanged"]
     return result
+
+
+def _shown(path: str | Path, root: Path) -> str:
+    """A path as the editor knows it: relative to the site's folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(root).as_posix() or "."
+    except ValueError:
+        return str(path)
 
 
 def _template_location(error: BaseException, root: Path) -> tuple[str, int]:

@@ -163,10 +163,11 @@ def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRe
         for lang in config.languages:
             path = renderer.urls.output_path(lang, spec.kind, spec.key)
             if path in files:
-                report.error(_source_of(site, spec), 0, "", f"this page would be written to {path}, which {owners[path]} already uses",
-                             "give one of them another id")
+                report.error(_source_of(site, spec, lang), 0, "",
+                             f"this page would be written to {path}, which {owners[path]} already uses",
+                             "rename the page's files" if spec.kind == "page" else "give one of them another id")
                 continue
-            owners[path] = _source_of(site, spec)
+            owners[path] = _source_of(site, spec, lang)
             files[path] = renderer.render(spec, lang).encode("utf-8")
     files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
     files["404.html"] = renderer.render_special("404.html", config.default_language).encode("utf-8")
@@ -181,11 +182,13 @@ def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRe
     return files
 
 
-def _source_of(site: Site, spec: PageSpec) -> str:
+def _source_of(site: Site, spec: PageSpec, lang: str) -> str:
+    """The file a page comes from, or what the site's own page is, to name both in a clash."""
     kind = {"province": "provinces", "tasks-by-province": "provinces", "task": "tasks", "agency": "agencies",
             "tasks-by-agency": "agencies", "directive": "directives"}.get(spec.kind)
     if kind and spec.key:
         return site.records.paths.get((kind, spec.key), spec.kind)
     if spec.kind == "page":
-        return f"content/pages/{spec.key}.*.md"
-    return f"the {spec.kind} page"
+        page = site.pages.get((spec.key, lang))
+        return page.path if page else f"content/pages/{spec.key}.{lang}.md"
+    return f"the site's own {spec.kind.replace('-', ' ')} page"

@@ -124,7 +124,7 @@ CASES = [
     ("invalid-id",
      {TASK_PATH: task("id: mau-1-sxd-ke-hoach", "id: Mau_1")},
      f"{TASK_PATH}:1: id: 'Mau_1' is not a valid id",
-     "use lowercase letters a-z, digits and single hyphens, e.g. so-xay-dung-kien-giang"),
+     "use lowercase letters a-z, digits and single hyphens, e.g. 'mau-1'"),
     ("quote-not-in-text-vi",
      {TASK_PATH: task("vi: chủ trì lập kế hoạch", "vi: chủ trì lập quy hoạch")},
      f"{TASK_PATH}:10: source.quote.vi: the quoted passage is not in the text of 12/UBND-KT "
