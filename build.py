@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from minhbach.pipeline import build_site, default_jobs
-from minhbach.problems import SiteError, format_problems
+from minhbach.problems import WARNING, Problem, SiteError, format_problems
 
 ROOT = Path(__file__).resolve().parent
 
@@ -36,7 +36,11 @@ def cli(context: click.Context, root: Path) -> None:
 @click.pass_obj
 def build(root: Path, output: Path | None, base_url: str | None, base_path: str | None, strict: bool,
           jobs: int | None) -> None:
-    """Build the site into output/, replacing it only when the build succeeds."""
+    """Build the site into output/, replacing it only when the build succeeds.
+
+    When no content, template, translation or setting changed since the last build into the
+    same folder (recorded in .cache/), nothing is rendered or written.
+    """
     from minhbach.incremental import Builder
 
     builder = Builder(root, output or root / "output", overrides={"base_url": base_url, "base_path": base_path},
@@ -52,26 +56,52 @@ def build(root: Path, output: Path | None, base_url: str | None, base_path: str 
 
 
 @cli.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (acknowledged ones excepted).")
 @click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
               help="github prints annotations for GitHub Actions.")
+@click.option("--show-acknowledged", is_flag=True, help="Also list the warnings acknowledged in site_config.yaml.")
 @click.pass_obj
-def check(root: Path, strict: bool, output_format: str) -> None:
-    """Check the content and templates without writing anything."""
-    try:
-        result = build_site(root, strict=strict, write=False)
-    except SiteError as error:
+def check(root: Path, strict: bool, output_format: str, show_acknowledged: bool) -> None:
+    """Check the content and templates without writing anything.
+
+    Besides the build's problems, warns about stale tasks, passed deadlines, missing English,
+    documents cited but not in the content and agencies nothing refers to.
+    """
+    from minhbach.checks import acknowledge, as_errors, editorial_warnings
+    from minhbach.config import load_config
+
+    def emit(problems: list[Problem]) -> None:
         if output_format == "github":
-            for problem in error.problems:
+            for problem in problems:
                 click.echo(problem.format_github())
-            raise SystemExit(1)
-        raise
-    if output_format == "github":
-        for problem in result.warnings:
-            click.echo(problem.format_github())
-    elif result.warnings:
-        click.echo(format_problems(result.warnings), err=True)
-    click.echo(f"No errors: {result.pages} pages would be built.")
+        elif problems:
+            click.echo(format_problems(problems), err=True)
+
+    try:
+        result = build_site(root, write=False)
+    except SiteError as error:
+        emit(as_errors(error.problems) if strict else error.problems)
+        raise SystemExit(1)
+    config = load_config(root)
+    warnings = result.warnings + editorial_warnings(root.resolve(), config, result.site)
+    split = acknowledge(warnings, config.acknowledged)
+    stale = [Problem("site_config.yaml", 0, f"acknowledged[{config.acknowledged.index(entry)}]",
+                     f"this acknowledgement ({entry.file}) matches no warning any more", "remove it",
+                     WARNING) for entry in split.unused]
+    problems = split.open + stale
+    emit(as_errors(problems) if strict else problems)
+    if show_acknowledged and split.acknowledged:
+        if output_format == "github":
+            for problem, entry in split.acknowledged:
+                click.echo(problem.format_github().replace("::warning", "::notice", 1) + f" (acknowledged: {entry.reason})")
+        else:
+            click.echo(f"{len(split.acknowledged)} acknowledged warning(s):", err=True)
+            for problem, entry in split.acknowledged:
+                click.echo(f"{problem.format()}\n    acknowledged: {entry.reason}", err=True)
+    if strict and problems:
+        raise SystemExit(1)
+    note = f", {len(split.acknowledged)} acknowledged warning(s) not shown" if split.acknowledged and not show_acknowledged else ""
+    click.echo(f"No errors: {result.pages} pages would be built{note}.")
 
 
 @cli.command()
@@ -87,6 +117,22 @@ def serve(root: Path, host: str, port: int, comments_port: int | None) -> None:
     from minhbach.serve import serve as run_server
 
     run_server(root, host, port, comments_port=comments_port)
+
+
+@cli.command()
+@click.pass_obj
+def schemas(root: Path) -> None:
+    """Write the JSON Schemas (schemas/) from the models and put the schema line atop every content file.
+
+    Code editors with a YAML language server then complete field names and underline mistakes.
+    """
+    from minhbach.schemas import add_modelines, write_schemas
+
+    for name in write_schemas(root):
+        click.echo(f"Wrote {name}")
+    for name in add_modelines(root):
+        click.echo(f"Added the schema line to {name}")
+    click.echo("Schemas are up to date.")
 
 
 @cli.group()

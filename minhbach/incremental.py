@@ -26,13 +26,13 @@ from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, load_content, _read_one
 from .parallel import fork_map
-from .pipeline import BuildResult, _stop_on_errors, default_jobs, render_all, template_problems
+from .pipeline import BuildResult, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .render import PAGINATED, PAGE_SIZE, PageSpec, SitePlan, listed_tasks, plan_site
 from .resolve import Site, resolve
 from .validate import validate_records
-from .write import Staging, remove_file, replace_file
+from .write import remove_file, replace_file, unsafe_output
 
 INPUTS = ("content", "templates", "locales")
 ENGINE = Path(__file__).resolve().parent
@@ -82,13 +82,14 @@ class Builder:
     """Builds one site into one output folder, remembering enough to rebuild only what changed."""
 
     def __init__(self, root: Path, output: Path | None = None, *, overrides: dict | None = None,
-                 strict: bool = False, jobs: int | None = None, manifest: bool = True):
+                 strict: bool = False, jobs: int | None = None, manifest: bool = True, csp_sources: dict | None = None):
         self.root = Path(root).resolve()
         self.output = Path(output or self.root / "output").resolve()
         self.overrides = overrides or {}
         self.strict = strict
         self.jobs = jobs or default_jobs()
-        key = hashlib.sha1(f"{self.output}|{sorted(self.overrides.items())}|{strict}".encode()).hexdigest()[:12]
+        self.csp_sources = csp_sources
+        key = hashlib.sha1(f"{self.output}|{sorted(self.overrides.items())}|{strict}|{csp_sources}".encode()).hexdigest()[:12]
         self.manifest_path = self.root / ".cache" / f"build-{key}.json" if manifest else None
         self.markdown = MarkdownRenderer()
         self.memo: dict = {}
@@ -107,27 +108,27 @@ class Builder:
             unchanged = self._unchanged(stamps)
             if unchanged is not None:
                 return unchanged
+        if reason := unsafe_output(self.root, self.output):
+            raise SiteError([Problem(_shown(self.output, self.root), 0, "", reason,
+                                     "choose a new or empty folder, or the site's output/")])
         report = Report()
         self.config = load_config(self.root, self.overrides)
         self._load(report)
         with template_problems(self.root, report):
-            self.plan = plan_site(self.root, self.config, self.site, self.markdown, report)
+            self.plan = self._plan(report)
         _stop_on_errors(report, self.strict)
-        staging = Staging(self.output).open()
-        try:
-            render_all(self.root, self.plan, staging, self.jobs)
-            with template_problems(self.root, report):
-                extras = self.extras = self.plan.extras()
-            for name in sorted(extras):
-                staging.put(name, extras[name])
-        except BaseException:
-            staging.discard()
-            raise
-        staging.commit()
+        if self.manifest_path is not None and self.manifest_path.exists():
+            self.manifest_path.unlink()  # until the new build is complete
+        counts = write_plan(self.root, self.plan, self.output, self.jobs, report)
+        self.extras = {}
         self.warnings = report.warnings
         self._save_manifest(stamps)
-        return BuildResult(pages=self._page_count(), written=staging.counts["written"],
-                           unchanged=staging.counts["unchanged"], warnings=self.warnings, site=self.site)
+        return BuildResult(pages=self._page_count(), written=counts["written"], unchanged=counts["unchanged"],
+                           warnings=self.warnings, site=self.site)
+
+    def _plan(self, report: Report, renderer=None) -> SitePlan:
+        return plan_site(self.root, self.config, self.site, self.markdown, report, renderer=renderer,
+                         csp_sources=self.csp_sources)
 
     def _load(self, report: Report) -> None:
         self.raw = load_content(self.root, report)
@@ -141,7 +142,7 @@ class Builder:
         self.site = site
 
     def _page_count(self) -> int:
-        return sum(1 for path, _, _ in self.plan.pages if path.endswith(".html")) + 2
+        return page_count(self.plan)
 
     # ------------------------------------------------------------------ the manifest
     def _unchanged(self, stamps: dict) -> BuildResult | None:
@@ -197,7 +198,7 @@ class Builder:
             self._reload_file(name, report)
         self._join(report)
         with template_problems(self.root, report):
-            plan = plan_site(self.root, self.config, self.site, self.markdown, report, renderer=old_plan.renderer)
+            plan = self._plan(report, renderer=old_plan.renderer)
         _stop_on_errors(report, self.strict)
         self.plan = plan
         specs = _affected(old_site, self.site, old_plan, plan)
@@ -249,7 +250,7 @@ class Builder:
         else:
             report.extend(self.warnings)
         with template_problems(self.root, report):
-            plan = plan_site(self.root, self.config, self.site, self.markdown, report)
+            plan = self._plan(report)
         _stop_on_errors(report, self.strict)
         self.plan = plan
         self.warnings = report.warnings

@@ -17,6 +17,7 @@ from .markup import MarkdownRenderer
 from .models import STATUSES, Task, Text
 from .problems import Report
 from .resolve import Site
+from .security import Policy
 from .urls import Urls
 
 OTHER = {"vi": "en", "en": "vi"}
@@ -255,8 +256,11 @@ class SitePlan:
 
 
 def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
-              renderer: Renderer | None = None) -> SitePlan:
-    """Set up the renderer and decide where every page goes; report pages that would collide."""
+              renderer: Renderer | None = None, csp_sources: dict | None = None) -> SitePlan:
+    """Set up the renderer and decide where every page goes; report pages that would collide.
+
+    ``csp_sources`` adds sources to every page's Content-Security-Policy (the preview's live reload).
+    """
     css = (root / "templates" / "assets" / "site.css").read_bytes()
     css_name = f"assets/site.{css_fingerprint(css)}.css"
     if renderer is None or renderer.css_hash != css_name:
@@ -266,6 +270,10 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
     assets: dict[str, bytes] = {css_name: css}
     owners: dict[str, str] = {}
     specs = plan_pages(site)
+    policy = Policy(config.comments.origin if config.comments.active else None, csp_sources)
+    for env in renderer.environments.values():
+        env.globals["csp"] = policy.meta
+    assets["_headers"] = policy.headers_file(config.base_path)
     if config.comments.enabled:  # the first-party loader that fetches the comment widget on request
         loader = (root / "templates" / "assets" / "comments.js").read_bytes()
         loader_name = f"assets/comments.{css_fingerprint(loader)}.js"
@@ -278,27 +286,31 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
         for lang in config.languages:
             path = renderer.urls.output_path(lang, spec.kind, spec.key, spec.page)
             if path in owners or path in assets:
-                report.error(_source_of(site, spec), 0, "", f"this page would be written to {path}, which {owners.get(path, 'an asset')} already uses",
-                             "give one of them another id")
+                report.error(_source_of(site, spec, lang), 0, "",
+                             f"this page would be written to {path}, which {owners.get(path, 'a file of the site')} already uses",
+                             "rename the page's files" if spec.kind == "page" else "give one of them another id")
                 continue
-            owners[path] = _source_of(site, spec)
+            owners[path] = _source_of(site, spec, lang)
             pages.append((path, spec, lang))
     return SitePlan(renderer, assets, pages)
 
 
-def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report) -> dict[str, bytes]:
-    """Render every page in every language, plus the root, 404, sitemap and assets."""
-    plan = plan_site(root, config, site, markdown, report)
+def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
+                csp_sources: dict | None = None) -> dict[str, bytes]:
+    """Render every page in every language, plus the root, 404, sitemap, assets and _headers."""
+    plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
     files = {path: plan.page_bytes(index) for index, (path, _, _) in enumerate(plan.pages)}
     files.update(plan.extras())
     return files
 
 
-def _source_of(site: Site, spec: PageSpec) -> str:
+def _source_of(site: Site, spec: PageSpec, lang: str) -> str:
+    """The file a page comes from, or what the site's own page is, to name both in a clash."""
     kind = {"province": "provinces", "tasks-by-province": "provinces", "task": "tasks", "agency": "agencies",
             "tasks-by-agency": "agencies", "directive": "directives"}.get(spec.kind)
     if kind and spec.key:
         return site.records.paths.get((kind, spec.key), spec.kind)
     if spec.kind == "page":
-        return f"content/pages/{spec.key}.*.md"
-    return f"the {spec.kind} page"
+        page = site.pages.get((spec.key, lang))
+        return page.path if page else f"content/pages/{spec.key}.{lang}.md"
+    return f"the site's own {spec.kind.replace('-', ' ')} page"

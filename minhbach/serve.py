@@ -13,8 +13,17 @@ from .config import load_config
 from .isso import LOCAL_FOLDER, IssoError, IssoServer
 from .pipeline import build_site
 from .problems import SiteError, format_problems
+from .security import script_hash
 
 WATCHED = ("content", "templates", "locales", "site_config.yaml")
+# The inline script livereload (2.x) puts before </head> of every preview page. Pages allow no
+# inline script, so the preview's Content-Security-Policy allows exactly this one by its hash.
+LIVE_RELOAD_SCRIPT = (
+    '(function(){var s=document.createElement("script");'
+    "var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
+    'document.head.appendChild(s);})();'
+)
 
 
 def serve(root: Path, host: str, port: int, open_browser: bool = False, comments_port: int | None = None) -> None:
@@ -26,6 +35,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, comments
 
     preview = Path(tempfile.mkdtemp(prefix="minhbach-preview-"))
     overrides = {"base_url": f"http://{host}:{port}", "base_path": "/"}
+    csp_sources = {"script-src": [script_hash(LIVE_RELOAD_SCRIPT)], "connect-src": [f"ws://{host}:{port}"]}
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     comments = start_comments(root, host, port, comments_port)
     if comments is not None:
@@ -33,7 +43,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, comments
 
     def rebuild() -> None:
         try:
-            result = build_site(root, preview / "site", overrides=overrides)
+            result = build_site(root, preview / "site", overrides=overrides, csp_sources=csp_sources)
         except SiteError as error:
             click.echo(format_problems(error.problems), err=True)
             click.echo("The preview keeps showing the last good build until this is fixed.", err=True)

@@ -16,9 +16,36 @@ _RENAME_EXCHANGE = 2
 def safe_relative(name: str) -> PurePosixPath:
     """Refuse output names that would land outside output/."""
     path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or "\x00" in name or not path.parts:
+    if path.is_absolute() or ".." in path.parts or "\x00" in name or "\\" in name or not path.parts:
         raise ValueError(f"refusing to write outside the output folder: {name!r}")
     return path
+
+
+PROJECT_FOLDERS = ("content", "templates", "locales")
+PROJECT_MARKERS = ("content", "templates", "site_config.yaml", ".git")
+
+
+def unsafe_output(root: Path, output: Path) -> str | None:
+    """Why ``output`` must not be replaced by a build (it holds editors' work), or None.
+
+    The build replaces the whole output folder, so pointing it at the project, at one of its
+    folders or at a folder that is not a built site would delete files.
+    """
+    root, output = root.resolve(), output.resolve()
+    if output == root or output in root.parents:
+        return "the output folder is the project's own folder (or holds it); building there would delete content/"
+    for name in PROJECT_FOLDERS:
+        if output == root / name or root / name in output.parents:
+            return f"the output folder is {name}/ or inside it; building there would replace the editors' files"
+    if output.exists() and not output.is_dir():
+        return "the output path is a file, not a folder"
+    if output.is_dir():
+        found = [name for name in PROJECT_MARKERS if (output / name).exists()]
+        if found:
+            return f"the output folder holds {found[0]}, so it is not a built site; building there would delete it"
+        if any(output.iterdir()) and not (output / "index.html").is_file():
+            return "the output folder is not empty and is not a built site (it has no index.html); building there would delete its files"
+    return None
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -87,10 +114,16 @@ class Staging:
 
 
 def write_site(files: dict[str, bytes], output: Path) -> dict[str, int]:
-    """Write ``files`` to a folder beside ``output`` and swap it in when complete."""
+    """Write ``files`` to a folder beside ``output`` and swap it in when complete (see Staging)."""
+    for name in files:  # every name checked before anything is written
+        safe_relative(name)
     staging = Staging(output).open()
-    for name in sorted(files):
-        staging.put(name, files[name])
+    try:
+        for name in sorted(files):
+            staging.put(name, files[name])
+    except BaseException:
+        staging.discard()
+        raise
     staging.commit()
     return staging.counts
 
