@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -207,20 +206,3 @@ def _stop_on_errors(report: Report, strict: bool) -> None:
             problems = [replace(p, severity=ERROR) for p in problems]
         raise SiteError(problems)
 
-
-class Builder:
-    """The preview's one entry point into the engine: build once, then rebuild after saves.
-
-    ``rebuild(changed)`` is told which files (relative to the site's folder) changed, so the
-    engine can redo only what they touch; files whose bytes did not change are never rewritten.
-    """
-
-    def __init__(self, root: Path, output: Path, *, overrides: dict | None = None, csp_sources: dict | None = None):
-        self.root = root.resolve()
-        self.output = output
-        self.overrides = overrides
-        self.csp_sources = csp_sources
-
-    def rebuild(self, changed: Iterable[str] = ()) -> BuildResult:
-        """Bring the output up to date after ``changed`` files were saved (all of them when empty)."""
-        return build_site(self.root, self.output, overrides=self.overrides, csp_sources=self.csp_sources)

@@ -20,7 +20,7 @@ from livereload.watcher import Watcher
 from .config import load_config
 from .isso import LOCAL_FOLDER, IssoError, IssoServer
 from .i18n import load_translations
-from .pipeline import Builder
+from .incremental import Builder
 from .problems import ERROR, Problem, Report, SiteError, format_problems
 from .security import script_hash
 
@@ -64,7 +64,8 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, comments
     comments = start_comments(root, host, port, comments_port)
     if comments is not None:
         overrides["comments.url"] = comments.url
-    preview = Preview(root, Builder(root, folder / "site", overrides=overrides, csp_sources=csp_sources))
+    # No build manifest: the preview's folder is new each time, and .cache/ stays the build's.
+    preview = Preview(root, Builder(root, folder / "site", overrides=overrides, csp_sources=csp_sources, manifest=False))
     try:
         preview.rebuild()
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however quick the saves
@@ -129,26 +130,33 @@ class Preview:
         self.builder = builder
         self.site = builder.output
         self.problems: list[Problem] = []
+        self.pending: set[str] = set()
         self.language = "vi"
 
     def rebuild(self, changed: list[str] | None = None) -> None:
-        """Rebuild; on failure keep the last good site and remember the problems. Never raises."""
+        """Rebuild what ``changed`` touches (everything when None); on failure keep the last good
+        site and remember the problems. Never raises."""
         if changed:
             click.echo(f"Changed: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+        # Files saved since the last good build are read again until one succeeds, so a
+        # template edit while a record is broken still reports the record.
+        self.pending.update(changed or ())
         started = time.perf_counter()
         try:
-            result = self.builder.rebuild(changed or ())
+            result = self.builder.rebuild(sorted(self.pending)) if changed is not None else self.builder.build(force=True)
         except SiteError as error:
             self.problems = sorted(set(error.problems), key=lambda p: (p.severity != ERROR, p))
         except Exception as error:  # an engine bug must not end the preview either
             self.problems = [Problem("", 0, "", f"the build stopped unexpectedly: {type(error).__name__}: {error}",
                                      "undo the last change; if this stays, report it to the site's developers")]
+            self.builder.site = None  # start again from scratch next time
         else:
             self.problems = []
+            self.pending.clear()
             if result.warnings:
                 click.echo(format_problems(result.warnings), err=True)
-            click.echo(f"Rebuilt in {time.perf_counter() - started:.1f} s: {result.pages} pages "
-                       f"({result.written} files changed).")
+            click.echo(f"Rebuilt in {time.perf_counter() - started:.2f} s: {result.pages} pages "
+                       f"({result.written} files written).")
         self.language = self._language()
         if self.problems:
             click.echo(format_problems([p for p in self.problems if p.severity == ERROR] or self.problems), err=True)

@@ -234,3 +234,18 @@ def test_the_open_tab_reloads_by_itself_and_shows_the_problem(preview):
             assert not refused, refused
         finally:
             browser.close()
+
+
+def test_a_template_saved_while_a_record_is_broken_keeps_the_record_problem(preview):
+    preview.edit(TASK_PATH, "lead: [so-xay-dung-tinh-mau]", "lead: [so-xay-dung]")
+    preview.wait_for(TASK_URL, lambda s, p: problems(p) == [BROKEN_LEAD], "the problem banner")
+    preview.edit("templates/task.html", "{% endblock %}", "{% endblock %}{# a comment #}")
+    deadline = time.monotonic() + 30
+    while "Changed: templates/task.html" not in preview.output:
+        assert time.monotonic() < deadline, preview.output
+        time.sleep(0.2)
+    time.sleep(0.5)
+    _, text = preview.fetch(TASK_URL)
+    assert problems(BeautifulSoup(text, "html.parser")) == [BROKEN_LEAD]
+    preview.edit(TASK_PATH, "lead: [so-xay-dung]", "lead: [so-xay-dung-tinh-mau]")
+    preview.wait_for(TASK_URL, lambda s, p: s == 200 and not problems(p), "the recovery")
