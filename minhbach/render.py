@@ -20,10 +20,17 @@ from .opendata import build_open_data, tables
 from .problems import Report
 from .resolve import Site
 from .search import fold
+from .security import Policy
 from .seo import LOCALES, StructuredData
 from .urls import Urls
 
 OTHER = {"vi": "en", "en": "vi"}
+
+
+# Long task lists are split into pages of this many tasks: the national list has over
+# 10,000, megabytes of HTML that a phone on 3G cannot load.
+PAGE_SIZE = 50
+PAGINATED = ("task-list", "tasks-by-status", "tasks-by-province")
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,22 @@ class PageSpec:
     kind: str
     key: str | None
     template: str
+    page: int = 1
+
+
+def listed_tasks(site: Site, kind: str, key: str | None) -> list[Task]:
+    """The tasks a task-list page shows, in the order it shows them."""
+    if kind == "tasks-by-province":
+        return site.province_tasks(key)
+    if kind == "tasks-by-status":
+        return [t for t in site.tasks.values() if t.status == key]
+    if kind == "tasks-by-agency":
+        return site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
+    return list(site.tasks.values())
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
@@ -51,7 +74,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
     specs += [PageSpec("directive", d, "directive.html") for d in sorted(site.directives)]
     specs += [PageSpec("page", slug, "page.html") for slug in sorted({s for s, _ in site.pages})]
     specs += [PageSpec("search", None, "search.html"), PageSpec("data", None, "data.html")]
-    return specs
+    return paginate(site, specs)
 
 
 def page_languages(site: Site, spec: PageSpec, languages: list[str]) -> list[str]:
@@ -77,6 +100,28 @@ def feed_province(site: Site, kind: str, key: str | None) -> str | None:
     return province.id
 
 
+def paginate(site: Site, specs: list[PageSpec]) -> list[PageSpec]:
+    """Add page 2, 3, … after each long list (page 1 keeps the list's address)."""
+    result = []
+    for spec in specs:
+        result.append(spec)
+        if spec.kind in PAGINATED:
+            pages = page_count(len(listed_tasks(site, spec.kind, spec.key)))
+            result += [PageSpec(spec.kind, spec.key, spec.template, n) for n in range(2, pages + 1)]
+    return result
+
+
+def pager(page: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of this one; None for a gap."""
+    shown = [n for n in range(1, pages + 1) if n in (1, pages) or abs(n - page) <= 2]
+    result: list[int | None] = []
+    for n in shown:
+        if result and n - (result[-1] or 0) > 1:
+            result.append(None)
+        result.append(n)
+    return result
+
+
 class Renderer:
     """Holds one Jinja environment per language, with that language's strings and dates."""
 
@@ -89,8 +134,10 @@ class Renderer:
         self.css_hash = css_hash
         self.environments: dict[str, jinja2.Environment] = {}
         self.translations: dict[str, Any] = {}
-        structured = StructuredData(site, config, self.urls)
+        self.structured = StructuredData(site, config, self.urls)
         self._prose_cache: dict[str, Markup] = {}
+        self.cards: dict[tuple[str, str, bool], Markup] = {}
+        self._macros: dict[str, Any] = {}
         for lang in config.languages:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(root / "templates")),
@@ -109,17 +156,18 @@ class Renderer:
                 day=dates.day,
                 month=dates.month,
                 fold=fold,
-                agency_name=lambda agency_id, lang=lang: self.text(site.agencies[agency_id].name, lang),
+                agency_name=lambda agency_id, lang=lang: self.text(self.site.agencies[agency_id].name, lang),
             )
             env.globals.update(
                 site=site, config=config, lang=lang, other_lang=OTHER[lang], urls=self.urls,
                 url=lambda kind, key=None, anchor=None, lang=lang: self.urls.href(lang, kind, key, anchor),
                 dates=dates, statuses=STATUSES, status_counts=self.status_counts, css_hash=css_hash,
                 latest_updates=self.latest_updates,
-                overdue_count=lambda tasks: sum(1 for t in tasks if site.deadlines[t.id].overdue),
-                structured_data=lambda kind, key, lang=lang: structured.for_page(kind, key, lang),
-                feed_province=lambda kind, key: feed_province(site, kind, key),
-                og_locales=LOCALES, data_tables=lambda: tables(site, self.urls),
+                overdue_count=lambda tasks: sum(1 for t in tasks if self.site.deadlines[t.id].overdue),
+                task_card=lambda task, show_province=True, lang=lang: self.task_card(task, lang, show_province),
+                structured_data=lambda kind, key, lang=lang: self.structured.for_page(kind, key, lang),
+                feed_province=lambda kind, key: feed_province(self.site, kind, key),
+                og_locales=LOCALES, data_tables=lambda: tables(self.site, self.urls),
             )
             self.environments[lang] = env
 
@@ -154,13 +202,47 @@ class Renderer:
         found.sort(key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
         return found[:limit]
 
-    def render(self, spec: PageSpec, lang: str, languages: list[str] | None = None) -> str:
+    def task_card(self, task: Task, lang: str, show_province: bool = True) -> Markup:
+        """A task's card, rendered once and reused by every list that shows it."""
+        key = (lang, task.id, show_province)
+        card = self.cards.get(key)
+        if card is None:
+            macros = self._macros.get(lang)
+            if macros is None:  # made with the current site; use_site makes it again
+                macros = self._macros[lang] = self.environments[lang].get_template("_macros.html").make_module()
+            card = self.cards[key] = Markup(macros.task_item(task, show_province))
+        return card
+
+    def use_site(self, site: Site) -> None:
+        self.site = site
+        self.structured = StructuredData(site, self.config, self.urls)
+        self._macros.clear()
+        for env in self.environments.values():
+            env.globals["site"] = site
+
+    def forget_cards(self, task_ids) -> None:
+        """Drop the cards of tasks whose facts changed (an incremental rebuild renders them again)."""
+        for key in [k for k in self.cards if k[1] in task_ids]:
+            del self.cards[key]
+
+    def render(self, spec: PageSpec, lang: str) -> str:
         env = self.environments[lang]
         template = env.get_template(spec.template)
-        alternates = {other: self.urls.href(other, spec.kind, spec.key) for other in languages or self.config.languages}
+        alternates = {other: self.urls.href(other, spec.kind, spec.key, page=spec.page)
+                      for other in page_languages(self.site, spec, self.config.languages)}
+        context = {}
+        if spec.template == "task_list.html":
+            listed = listed_tasks(self.site, spec.kind, spec.key)
+            pages = page_count(len(listed)) if spec.kind in PAGINATED else 1
+            start = (spec.page - 1) * PAGE_SIZE if spec.kind in PAGINATED else 0
+            context = {
+                "tasks": listed[start:start + PAGE_SIZE] if spec.kind in PAGINATED else listed,
+                "total": len(listed), "page": spec.page, "pages": pages, "pager": pager(spec.page, pages),
+                "page_url": lambda n: self.urls.href(lang, spec.kind, spec.key, page=n),
+            }
         return template.render(
             kind=spec.kind, key=spec.key, alternates=alternates,
-            canonical=self.urls.absolute(self.urls.href(lang, spec.kind, spec.key)),
+            canonical=self.urls.absolute(self.urls.href(lang, spec.kind, spec.key, page=spec.page)), **context,
         )
 
     def render_special(self, template_name: str, lang: str, **context: Any) -> str:
@@ -171,58 +253,117 @@ def css_fingerprint(css: bytes) -> str:
     return hashlib.sha256(css).hexdigest()[:10]
 
 
-def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report) -> dict[str, bytes]:
-    """Render every page in every language, plus the root, 404, sitemap and assets."""
+@dataclass
+class SitePlan:
+    """Every file of the site, planned before any page is rendered.
+
+    Pages are rendered one at a time (``page_bytes``) so a build can stream them to disk,
+    or spread them over processes, without holding the whole site in memory.
+    """
+
+    renderer: Renderer
+    assets: dict[str, bytes]
+    pages: list[tuple[str, PageSpec, str]]  # (output path, spec, language)
+
+    def page_bytes(self, index: int) -> bytes:
+        _, spec, lang = self.pages[index]
+        return self.renderer.render(spec, lang).encode("utf-8")
+
+    def extras(self) -> dict[str, bytes]:
+        """The root, 404, sitemap, robots.txt and assets: small files that list the whole site."""
+        renderer, config = self.renderer, self.renderer.config
+        files = dict(self.assets)
+        files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
+        files["404.html"] = renderer.render_special("404.html", config.default_language).encode("utf-8")
+        entries = [
+            {lang: renderer.urls.absolute(renderer.urls.href(lang, spec.kind, spec.key, page=spec.page))
+             for lang in page_languages(renderer.site, spec, config.languages)}
+            for spec in self.specs()
+        ]
+        files["sitemap.xml"] = renderer.render_special("sitemap.xml", config.default_language, entries=entries).encode("utf-8")
+        files["robots.txt"] = (
+            f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute(renderer.urls.asset('sitemap.xml'))}\n"
+        ).encode("utf-8")
+        files.update(self.content_files())
+        return files
+
+    def content_files(self) -> dict[str, bytes]:
+        """Feeds and open data: they follow every record, so a rebuild always writes them afresh."""
+        renderer = self.renderer
+        site, config = renderer.site, renderer.config
+        shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
+        files = build_feeds(site, config, renderer.urls, renderer.translations, shown)
+        files.update(build_open_data(site, config, renderer.urls))
+        return files
+
+    def specs(self) -> list[PageSpec]:
+        seen: dict[PageSpec, None] = {}
+        for _, spec, _ in self.pages:
+            seen.setdefault(spec)
+        return list(seen)
+
+
+def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
+              renderer: Renderer | None = None, csp_sources: dict | None = None) -> SitePlan:
+    """Set up the renderer and decide where every page goes; report pages that would collide.
+
+    ``csp_sources`` adds sources to every page's Content-Security-Policy (the preview's live reload).
+    """
     css = (root / "templates" / "assets" / "site.css").read_bytes()
     css_name = f"assets/site.{css_fingerprint(css)}.css"
-    renderer = Renderer(root, config, site, markdown, report, css_hash=css_name)
-    files: dict[str, bytes] = {css_name: css}
+    if renderer is None or renderer.css_hash != css_name:
+        renderer = Renderer(root, config, site, markdown, report, css_hash=css_name)
+    else:  # an incremental rebuild: the same compiled templates and cards, the new records
+        renderer.use_site(site)
+    assets: dict[str, bytes] = {css_name: css}
     owners: dict[str, str] = {}
     specs = plan_pages(site)
+    policy = Policy(config.comments.origin if config.comments.active else None, csp_sources)
+    for env in renderer.environments.values():
+        env.globals["csp"] = policy.meta
+    assets["_headers"] = policy.headers_file(config.base_path)
     if config.comments.enabled:  # the first-party loader that fetches the comment widget on request
         loader = (root / "templates" / "assets" / "comments.js").read_bytes()
         loader_name = f"assets/comments.{css_fingerprint(loader)}.js"
-        files[loader_name] = loader
+        assets[loader_name] = loader
         for env in renderer.environments.values():
             env.globals["comments_loader"] = renderer.urls.asset(loader_name)
         specs.append(PageSpec("comments-privacy", None, "comments_privacy.html"))
     search = (root / "templates" / "assets" / "search.js").read_bytes()
     search_name = f"assets/search.{css_fingerprint(search)}.js"
-    files[search_name] = search
+    assets[search_name] = search
     for env in renderer.environments.values():
         env.globals["search_script"] = renderer.urls.asset(search_name)
+    pages = []
     for spec in specs:
-        languages = page_languages(site, spec, config.languages)
-        for lang in languages:
-            path = renderer.urls.output_path(lang, spec.kind, spec.key)
-            if path in files:
-                report.error(_source_of(site, spec), 0, "", f"this page would be written to {path}, which {owners[path]} already uses",
-                             "give one of them another id")
+        for lang in page_languages(site, spec, config.languages):
+            path = renderer.urls.output_path(lang, spec.kind, spec.key, spec.page)
+            if path in owners or path in assets:
+                report.error(_source_of(site, spec, lang), 0, "",
+                             f"this page would be written to {path}, which {owners.get(path, 'a file of the site')} already uses",
+                             "rename the page's files" if spec.kind == "page" else "give one of them another id")
                 continue
-            owners[path] = _source_of(site, spec)
-            files[path] = renderer.render(spec, lang, languages).encode("utf-8")
-    files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
-    files["404.html"] = renderer.render_special("404.html", config.default_language).encode("utf-8")
-    entries = [
-        {lang: renderer.urls.absolute(renderer.urls.href(lang, spec.kind, spec.key))
-         for lang in page_languages(site, spec, config.languages)}
-        for spec in specs
-    ]
-    files["sitemap.xml"] = renderer.render_special("sitemap.xml", config.default_language, entries=entries).encode("utf-8")
-    shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
-    files.update(build_feeds(site, config, renderer.urls, renderer.translations, shown))
-    files.update(build_open_data(site, config, renderer.urls))
-    files["robots.txt"] = (
-        f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute(renderer.urls.asset('sitemap.xml'))}\n"
-    ).encode("utf-8")
+            owners[path] = _source_of(site, spec, lang)
+            pages.append((path, spec, lang))
+    return SitePlan(renderer, assets, pages)
+
+
+def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
+                csp_sources: dict | None = None) -> dict[str, bytes]:
+    """Render every page in every language, plus the root, 404, sitemap, assets and _headers."""
+    plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
+    files = {path: plan.page_bytes(index) for index, (path, _, _) in enumerate(plan.pages)}
+    files.update(plan.extras())
     return files
 
 
-def _source_of(site: Site, spec: PageSpec) -> str:
+def _source_of(site: Site, spec: PageSpec, lang: str) -> str:
+    """The file a page comes from, or what the site's own page is, to name both in a clash."""
     kind = {"province": "provinces", "tasks-by-province": "provinces", "task": "tasks", "agency": "agencies",
             "tasks-by-agency": "agencies", "directive": "directives"}.get(spec.kind)
     if kind and spec.key:
         return site.records.paths.get((kind, spec.key), spec.kind)
     if spec.kind == "page":
-        return f"content/pages/{spec.key}.*.md"
-    return f"the {spec.kind} page"
+        page = site.pages.get((spec.key, lang))
+        return page.path if page else f"content/pages/{spec.key}.{lang}.md"
+    return f"the site's own {spec.kind.replace('-', ' ')} page"

@@ -11,7 +11,6 @@ import asyncio
 import gzip
 import hashlib
 import json
-import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import cbor2
 
 from .problems import Problem, SiteError
+from .security import add_sources
 
 INDEX_FOLDER = "pagefind"
 # Pagefind's own user interfaces are not used: the search page has a small script of its own.
@@ -32,38 +32,31 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-async def _index(folder: Path, output: Path) -> None:
+async def _index(folder: Path, output: Path, glob: str) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
     async with PagefindIndex(IndexConfig(write_playground=False, output_path=str(output))) as index:
-        await index.add_directory(str(folder), glob="**/*.html")
+        await index.add_directory(str(folder), glob=glob)
 
 
-def build_index(files: dict[str, bytes], base_path: str) -> dict[str, bytes]:
-    """Index the HTML pages among ``files``; return the index files to publish under pagefind/.
+def index_folder(folder: Path, languages: list[str]) -> dict[str, bytes]:
+    """Index the language pages of a built site in ``folder``; return the files to publish under pagefind/.
 
-    Pagefind reads the pages from a private folder, so the index is ready before the site is
-    swapped in and the write stage treats its files like any other (unchanged ones keep their
+    The build runs it on its staging folder, so the index is ready before the site is
+    swapped in and its files are written like any other (unchanged ones keep their
     modification time).
     """
+    # Addresses are recorded from the site's root; the search page adds the sub-path (baseUrl).
+    glob = "{" + ",".join(sorted(languages)) + "}/**/*.html"
     with tempfile.TemporaryDirectory(prefix="minhbach-search-") as temporary:
-        site = Path(temporary) / "site"
-        # Pagefind records each page's address from its path: give it the served sub-path.
-        pages = site / base_path.strip("/")
-        for name in sorted(files):
-            if name.endswith(".html") and "/" in name:  # language pages, not the root redirect or 404
-                target = pages / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(files[name])
         output = Path(temporary) / "index"
         try:
-            asyncio.run(_index(site, output))
+            asyncio.run(_index(folder, output, glob))
         except Exception as error:  # the Pagefind binary missing, crashed or refused a page
             raise SiteError([Problem("output/pagefind", 0, "", f"the search index could not be built: {error}",
                                      "run: pip install -r requirements.txt (it installs Pagefind)")])
         index = {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*"))
                  if path.is_file() and not path.relative_to(output).as_posix().startswith(_UNUSED)}
-        shutil.rmtree(site, ignore_errors=True)
     index = {f"{INDEX_FOLDER}/{name}": data for name, data in _stable(index).items()}
     if not any(name.endswith(".pf_meta") for name in index):
         raise SiteError([Problem("output/pagefind", 0, "", "the search index is empty: no page was indexed",
@@ -127,3 +120,7 @@ def _stable(index: dict[str, bytes]) -> dict[str, bytes]:
     stable["pagefind-entry.json"] = json.dumps(entry, sort_keys=True, ensure_ascii=False,
                                                separators=(",", ":")).encode("utf-8")
     return dict(sorted(stable.items()))
+
+
+# The search page runs Pagefind's WebAssembly: only that page's policy allows compiling it.
+add_sources("search", {"script-src": ["'wasm-unsafe-eval'"]})

@@ -6,7 +6,7 @@ const input = form.querySelector("input");
 const statusLine = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const selects = [...form.querySelectorAll("select[data-filter]")];
-const LIMIT = 20;
+const LIMIT = 30;
 let pagefind;
 let latest = 0;
 
@@ -82,12 +82,13 @@ async function run() {
   statusLine.textContent = merged.length
     ? root.dataset.results.replace("{count}", merged.length)
     : root.dataset.noResults;
+  root.dataset.searched = query;
 }
 
 async function start() {
   try {
     pagefind = await import(root.dataset.pagefind);
-    await pagefind.options({ excerptLength: 20 });
+    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 20 });
     const filters = await pagefind.filters();
     for (const select of selects) {
       const values = Object.keys(filters[select.dataset.filter] || {}).sort((a, b) => a.localeCompare(b));
