@@ -33,6 +33,7 @@ from .render import PAGINATED, PAGE_SIZE, PageSpec, SitePlan, listed_tasks, plan
 from .resolve import Site, resolve
 from .validate import validate_records
 from .write import remove_file, replace_file, unsafe_output
+from .search import INDEX_FOLDER, index_folder
 
 INPUTS = ("content", "templates", "locales")
 ENGINE = Path(__file__).resolve().parent
@@ -284,7 +285,14 @@ class Builder:
                 extras = self.extras = plan.extras()
             for name in sorted(extras):
                 written += replace_file(output, name, extras[name])
-        now = {path for path, _, _ in plan.pages} | set(extras)
+        # The search index lists every page's words: index the updated pages again, drop what it no longer uses.
+        index = index_folder(output, plan.renderer.config.languages)
+        for name in sorted(index):
+            written += replace_file(output, name, index[name])
+        stale = {p.relative_to(output).as_posix() for p in (output / INDEX_FOLDER).rglob("*") if p.is_file()}
+        for gone in sorted(stale - set(index)):
+            remove_file(output, gone)
+        now = {path for path, _, _ in plan.pages} | set(extras) | set(index)
         before = {path for path, _, _ in old_plan.pages} | set(old_plan.assets) | {"index.html", "404.html", "sitemap.xml", "robots.txt"}
         for gone in sorted(before - now):
             remove_file(output, gone)

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import tempfile
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -39,6 +40,23 @@ async def _index(folder: Path, output: Path, glob: str) -> None:
         await index.add_directory(str(folder), glob=glob)
 
 
+def _in_own_thread(function, *args) -> None:
+    """Run a coroutine to the end in a thread of its own: the caller may already run an event loop."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(function(*args))
+        except BaseException as error:  # handed to the caller
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="pagefind")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def index_folder(folder: Path, languages: list[str]) -> dict[str, bytes]:
     """Index the language pages of a built site in ``folder``; return the files to publish under pagefind/.
 
@@ -51,7 +69,7 @@ def index_folder(folder: Path, languages: list[str]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="minhbach-search-") as temporary:
         output = Path(temporary) / "index"
         try:
-            asyncio.run(_index(folder, output, glob))
+            _in_own_thread(_index, folder, output, glob)
         except Exception as error:  # the Pagefind binary missing, crashed or refused a page
             raise SiteError([Problem("output/pagefind", 0, "", f"the search index could not be built: {error}",
                                      "run: pip install -r requirements.txt (it installs Pagefind)")])

@@ -242,7 +242,7 @@ def test_check_on_valid_content_writes_nothing(make_site, site_content):
         f"{TASK_PATH}:1: the file starts with a byte-order mark (BOM); it was ignored",
         "    hint: save the file as UTF-8 without BOM",
     ]
-    assert lines[-1] == "No errors: 40 pages would be built."
+    assert lines[-1] == "No errors: 44 pages would be built."  # with the search and open data pages
     assert not (root / "output").exists()
 
 
