@@ -7,12 +7,12 @@ kien giang"), and "so xay dung" finds the page that says "Sở Xây dựng".
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
 import tempfile
-import threading
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -33,28 +33,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-async def _index(folder: Path, output: Path, glob: str) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    async with PagefindIndex(IndexConfig(write_playground=False, output_path=str(output))) as index:
-        await index.add_directory(str(folder), glob=glob)
-
-
-def _in_own_thread(function, *args) -> None:
-    """Run a coroutine to the end in a thread of its own: the caller may already run an event loop."""
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(function(*args))
-        except BaseException as error:  # handed to the caller
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="pagefind")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
+def _index(folder: Path, output: Path, glob: str) -> None:
+    """Run Pagefind's command line: when it exits, every index file is on disk."""
+    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output),
+                          "--glob", glob, "--silent"], capture_output=True, text=True, timeout=1800)
+    if run.returncode != 0:
+        raise RuntimeError((run.stderr or run.stdout).strip()[-2000:] or f"pagefind exited with {run.returncode}")
 
 
 def index_folder(folder: Path, languages: list[str]) -> dict[str, bytes]:
@@ -69,7 +53,7 @@ def index_folder(folder: Path, languages: list[str]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="minhbach-search-") as temporary:
         output = Path(temporary) / "index"
         try:
-            _in_own_thread(_index, folder, output, glob)
+            _index(folder, output, glob)
         except Exception as error:  # the Pagefind binary missing, crashed or refused a page
             raise SiteError([Problem("output/pagefind", 0, "", f"the search index could not be built: {error}",
                                      "run: pip install -r requirements.txt (it installs Pagefind)")])

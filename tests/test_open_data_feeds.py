@@ -286,7 +286,7 @@ def test_a_page_without_english_twin_is_reported_and_has_no_broken_alternate(mak
 def test_a_broken_search_index_stops_the_build_with_a_message(make_site, tmp_path, monkeypatch):
     import minhbach.search as search
 
-    async def broken(folder, output, glob):
+    def broken(folder, output, glob):
         raise RuntimeError("pagefind exited")
 
     monkeypatch.setattr(search, "_index", broken)
