@@ -195,8 +195,9 @@ class BuiltSite:
         return "/".join(words.get(part, "{id}") for part in inner)
 
     def language_of(self, page: str) -> str:
+        """The language folder a page is in; "root" for the pages beside them (404, language choice)."""
         first = PurePosixPath(page).parts[0]
-        return first if first in SEGMENTS else self.parsed(page).lang or "-"
+        return first if first in SEGMENTS and first != page else "root"
 
     def sample(self) -> list[str]:
         """One page of each type in each language: the largest, which has the most to get wrong."""
