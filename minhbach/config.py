@@ -79,6 +79,27 @@ class CommentsConfig(BaseModel):
         return f"{parts.scheme}://{parts.netloc}"
 
 
+WarningCode = Literal["missing-english", "stale", "overdue", "missing-document", "unused-agency"]
+
+
+class Acknowledgement(BaseModel):
+    """A warning the editors have looked at and keep on purpose, with the reason.
+
+    `build.py check --strict` (as CI runs it) passes over it; `--show-acknowledged` lists it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(min_length=1, description="The file the warning names, or a pattern such as "
+                      "content/tasks/1320-ubnd-kt-2020/*.yaml.")
+    check: Optional[WarningCode] = Field(default=None, description="Which warning: missing-english, stale, "
+                                         "overdue, missing-document or unused-agency (absent: any).")
+    field: Optional[str] = Field(default=None, description="The field the warning names, e.g. deadline.date "
+                                 "(a pattern; absent: any).")
+    reason: str = Field(min_length=1, description="Why the warning stays: the fact it reflects, e.g. "
+                        "'the sources report no progress'.")
+
+
 class SiteConfig(BaseModel):
     """Settings a publisher changes: titles, addresses, the date the content speaks for."""
 
@@ -98,6 +119,8 @@ class SiteConfig(BaseModel):
     stale_after_months: int = Field(default=6, ge=1, description="Warn when a task has no update for this long.")
     comments: CommentsConfig = Field(default_factory=lambda: CommentsConfig(enabled=False),
                                      description="Residents' comments; absent means none.")
+    acknowledged: list[Acknowledgement] = Field(
+        default_factory=list, description="Warnings kept on purpose: `check --strict` passes over them.")
 
     @field_validator("base_path")
     @classmethod

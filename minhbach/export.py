@@ -173,7 +173,11 @@ _Dumper.add_representer(str, _represent_text)
 
 
 def thread_file_text(data: dict, title: str) -> str:
-    header = (f"# Published comments: {title}\n"
+    from .schemas import modeline
+
+    schema_line = modeline(f"content/comments/{data['thread']}.yaml", "comments")
+    header = (f"{schema_line}\n"
+              f"# Published comments: {title}\n"
               "# Written by `build.py comments export` from the comment server's approved comments.\n"
               "# Editors may set official_agency. To remove a comment, delete it on the comment server\n"
               "# and export with --prune (see docs/comments.md).\n")

@@ -11,6 +11,8 @@ import yaml
 
 from .models import THREAD_KINDS
 from .problems import Report
+from .slug import is_slug
+from .slug import slug as make_slug
 from .yamlfile import parse_yaml
 
 LANGUAGES = ("vi", "en")
@@ -98,12 +100,21 @@ def _describe_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, s
         return (opened.line + 1, "", f"YAML syntax error at column {opened.column + 1}: {what} opened here is never closed "
                 f"({problem} on line {line})", "close the quote or bracket on this line")
     offending = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "another document" in problem:
+        return (line, "", "the file holds more than one record: a second one starts at this '---' line",
+                "one record per file: move the second record to a file of its own")
     if "\t" in offending or "'\\t'" in problem:
         hint = "indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "put text that contains ': ' inside quotes"
     elif "appears twice" in problem:
         hint = "keep one of the two entries"
+    elif "anchors and aliases" in problem:
+        hint = "write the value out in full where it is needed"
+    elif "could not determine a constructor" in problem:
+        hint = "YAML tags (!!...) are not used in content: remove the tag and write the value itself"
+    elif "expected ',' or" in problem:
+        hint = "a bracket { or [ on this line is not closed, or its text needs quotes (text with ',' or ':')"
     elif "expected <block end>" in problem or "did not find expected key" in problem:
         hint = "check the indentation: fields at the same level must start in the same column"
     else:
@@ -176,6 +187,8 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
             text = _read_markdown(path, name, report)
             if text is not None:
                 found.texts[(folder, filename.split(".")[1])] = (name, text)
+            else:  # reported; the directive must not also be told that its text is missing
+                found.unreadable.add((filename.removesuffix(".md"), folder))
         else:
             report.warning(name, 0, "", "this file is not used by the site",
                            "a directive folder holds directive.yaml, text.vi.md and text.en.md")
@@ -184,9 +197,16 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
         if lang not in LANGUAGES:
             report.warning(name, 0, "", f"unknown language '{lang}' in the file name", "name pages like about.vi.md")
             return
+        if not is_slug(slug):  # the name is the page's address
+            folded = make_slug(slug) or "about"
+            report.error(name, 0, "", f"the page name '{slug}' cannot be an address: use lowercase letters a-z, "
+                         "digits and single hyphens", f"rename the file to {folded}.{lang}{path.suffix}")
+            return
         text = _read_markdown(path, name, report)
         if text is not None:
             found.pages[(slug, lang)] = (name, text)
+        else:
+            found.unreadable.add((f"page.{lang}", slug))
     elif top == "sources" and suffix == ".txt":
         text = read_text(path, name, report)
         if text is not None:

@@ -21,6 +21,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = ERROR
+    code: str = ""  # which check found it (e.g. "stale"), so site_config.yaml can acknowledge it
 
     def format(self) -> str:
         """Return ``file:line: field: message``, with the hint on the next line."""
@@ -49,8 +50,9 @@ class Report:
     def error(self, path: str | Path, line: int, field_name: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(str(path), line, field_name, message, hint, ERROR))
 
-    def warning(self, path: str | Path, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(str(path), line, field_name, message, hint, WARNING))
+    def warning(self, path: str | Path, line: int, field_name: str, message: str, hint: str = "",
+                code: str = "") -> None:
+        self.problems.append(Problem(str(path), line, field_name, message, hint, WARNING, code))
 
     def extend(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)

@@ -19,7 +19,7 @@ from .markup import MarkdownRenderer, Rendered
 from .models import DONE_STATUSES, Agency, Directive, Province, Task
 from .problems import Report
 from .transcription import first_difference, words
-from .validate import Records
+from .validate import MISSING_ENGLISH, Records
 
 INVERSE_RELATION = {
     "implements": "implemented-by",
@@ -220,7 +220,8 @@ def _attach_texts(site: Site, raw: RawContent, renderer: MarkdownRenderer, repor
     for (folder, lang), (path, text) in sorted(raw.texts.items()):
         directive = site.directives.get(folder)
         if directive is None:
-            if not any(r.kind == "directives" and r.folder_name == folder for r in raw.records):
+            if not any(r.kind == "directives" and r.folder_name == folder for r in raw.records) \
+                    and ("directives", folder) not in raw.unreadable:
                 report.error(path, 0, "", f"no directive.yaml beside this text (folder '{folder}')",
                              "add directive.yaml to the folder, or move the text to its directive's folder")
             continue
@@ -235,12 +236,13 @@ def _attach_texts(site: Site, raw: RawContent, renderer: MarkdownRenderer, repor
         if not directive.text_held:
             continue
         d_path, line = site.records.where("directives", directive.id, ("text_held",))
-        if (directive.id, "vi") not in site.texts:
+        if (directive.id, "vi") not in site.texts and ("text.vi", directive.id) not in raw.unreadable:
             report.error(d_path, line, "text_held", f"text_held is true but content/directives/{directive.id}/text.vi.md is missing",
                          "add the Vietnamese full text, or set 'text_held: false'")
-        if (directive.id, "en") not in site.texts:
+        if (directive.id, "en") not in site.texts and ("text.en", directive.id) not in raw.unreadable:
             report.warning(d_path, line, "text_held", f"the English translation content/directives/{directive.id}/text.en.md is missing",
-                           "add the translation; readers of the English page see the Vietnamese text meanwhile")
+                           "add the translation; readers of the English page see the Vietnamese text meanwhile",
+                           code=MISSING_ENGLISH)
 
 
 def _place_quotes(site: Site, report: Report) -> None:
@@ -350,16 +352,18 @@ def _attach_pages(site: Site, raw: RawContent, renderer: MarkdownRenderer, repor
     for (slug, lang), (path, text) in sorted(raw.pages.items()):
         lines = text.lstrip().splitlines()
         if not lines or not lines[0].startswith("# "):
-            report.error(path, 1, "", "a page must start with its title as '# Title'", "")
+            report.error(path, 1, "", "a page must start with its title as '# Title'",
+                         "make the first line '# ' followed by the page's title")
+            raw.unreadable.add((f"page.{lang}", slug))
             continue
         title = lines[0][2:].strip()
         body = "\n".join(lines[1:])
         site.pages[(slug, lang)] = Page(slug, lang, title, renderer.prose(body), path)
     for slug, lang in list(site.pages):
         other = "en" if lang == "vi" else "vi"
-        if (slug, other) not in site.pages:
+        if (slug, other) not in site.pages and (f"page.{other}", slug) not in raw.unreadable:
             report.warning(site.pages[(slug, lang)].path, 0, "", f"this page has no {other} twin (pages/{slug}.{other}.md)",
-                           "add the translation")
+                           "add the translation", code=MISSING_ENGLISH if other == "en" else "")
 
 
 def _index(site: Site) -> None:

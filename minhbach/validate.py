@@ -11,10 +11,12 @@ from pydantic import ValidationError
 from .load import RawContent, RawRecord
 from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text
 from .problems import Report
+from .slug import escapes_output, slug
 from .yamlfile import LineDict, line_of
 
 # English is required where a page would otherwise have no heading in English.
 REQUIRED_ENGLISH = {"title", "name", "full_name", "short"}
+MISSING_ENGLISH = "missing-english"  # the code site_config.yaml's acknowledged: list names these warnings by
 
 
 @dataclass
@@ -97,7 +99,7 @@ def explain(error: dict, model: type) -> tuple[str, str, tuple]:
         hint = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(options)}"
         return f"'{value}' is not one of the allowed values", hint, location
     if kind == "string_pattern_mismatch":
-        return (f"'{value}' is not a valid id", "use lowercase letters a-z, digits and single hyphens, e.g. so-xay-dung-kien-giang", location)
+        return _explain_id(str(value), location)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         if location and location[-1] in ("title", "name", "full_name", "short", "summary", "description", "text",
                                           "note", "basis", "funding", "section", "ref", "quote", "coordinating_other"):
@@ -131,11 +133,27 @@ def explain(error: dict, model: type) -> tuple[str, str, tuple]:
     return message, hint, location
 
 
-def validate_records(raw: RawContent, report: Report) -> Records:
-    """Validate every raw record into a typed record; collect all problems."""
+def _explain_id(value: str, location: tuple) -> tuple[str, str, tuple]:
+    """An id that is not a slug: say why, and suggest the folded one."""
+    printable = value.replace("\x00", "\\0")
+    suggestion = slug(value)
+    example = f"e.g. '{suggestion}'" if suggestion else "e.g. so-xay-dung-kien-giang"
+    if escapes_output(value) or ".." in value:
+        return (f"'{printable}' is not a valid id: it would point outside the site's folder",
+                f"use lowercase letters a-z, digits and single hyphens only, {example}", location)
+    return (f"'{printable}' is not a valid id",
+            f"use lowercase letters a-z, digits and single hyphens, {example}", location)
+
+
+def validate_records(raw: RawContent, report: Report, memo: dict | None = None) -> Records:
+    """Validate every raw record into a typed record; collect all problems.
+
+    ``memo`` (kept by the incremental builder) remembers each file's record and problems,
+    so a rebuild validates only the files that changed.
+    """
     records = Records(broken=set(raw.unreadable))
     for item in raw.records:
-        record = _validate_one(item, report)
+        record = _validate_memo(item, report, memo) if memo is not None else _validate_one(item, report)
         if record is None:
             # Already reported; references to it must not be reported as unknown too.
             record_id = item.data.get("id") if isinstance(item.data, dict) else None
@@ -150,8 +168,21 @@ def validate_records(raw: RawContent, report: Report) -> Records:
         store[record.id] = record
         records.paths[(item.kind, record.id)] = item.path
         records.raw[(item.kind, record.id)] = item.data
-        _check_english(item, record, report)
+        if memo is None:
+            _check_english(item, record, report)
     return records
+
+
+def _validate_memo(item: RawRecord, report: Report, memo: dict) -> Record | None:
+    known = memo.get(item.path)
+    if known is None or known[0] is not item.data:
+        found = Report()
+        record = _validate_one(item, found)
+        if record is not None:
+            _check_english(item, record, found)
+        known = memo[item.path] = (item.data, record, found.problems)
+    report.extend(known[2])
+    return known[1]
 
 
 def _validate_one(item: RawRecord, report: Report) -> Record | None:
@@ -188,7 +219,7 @@ def _check_english(item: RawRecord, record: Record, report: Report) -> None:
                 report.error(item.path, line, path, "the English text is missing", "add 'en: ...' beside 'vi: ...'")
             else:
                 report.warning(item.path, line, path, "the English text is missing; the Vietnamese is shown instead",
-                               "add 'en: ...' beside 'vi: ...'")
+                               "add 'en: ...' beside 'vi: ...'", code=MISSING_ENGLISH)
 
 
 def _texts(value: Any, location: tuple):

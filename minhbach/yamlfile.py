@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -81,9 +82,27 @@ def parse_yaml(text: str) -> Any:
     again so the message (and its marks) are the same whichever parser is installed.
     """
     try:
-        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - raises the readable error
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - raises the readable error
+    if _MAYBE_ALIAS.search(text):
+        _refuse_aliases(text)
+    return data
+
+
+# An anchor (&name) or alias (*name) can make a few lines expand into millions of values.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s*&]")
+
+
+class AliasRefused(yaml.MarkedYAMLError):
+    """Content has no use for anchors and aliases; refusing them keeps a small file small."""
+
+
+def _refuse_aliases(text: str) -> None:
+    for event in yaml.parse(text, Loader=_FastLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise AliasRefused(None, None, "YAML anchors and aliases (&name, *name) are not used in content",
+                               event.start_mark)
 
 
 def line_of(data: Any, location: tuple) -> int:

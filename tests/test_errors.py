@@ -124,7 +124,7 @@ CASES = [
     ("invalid-id",
      {TASK_PATH: task("id: mau-1-sxd-ke-hoach", "id: Mau_1")},
      f"{TASK_PATH}:1: id: 'Mau_1' is not a valid id",
-     "use lowercase letters a-z, digits and single hyphens, e.g. so-xay-dung-kien-giang"),
+     "use lowercase letters a-z, digits and single hyphens, e.g. 'mau-1'"),
     ("quote-not-in-text-vi",
      {TASK_PATH: task("vi: chủ trì lập kế hoạch", "vi: chủ trì lập quy hoạch")},
      f"{TASK_PATH}:10: source.quote.vi: the quoted passage is not in the text of 12/UBND-KT "
@@ -236,12 +236,13 @@ def test_check_on_valid_content_writes_nothing(make_site, site_content):
     root = make_site(site_content)
     result = run(root, "check")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "1 warning(s):",
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "3 warning(s):",  # the BOM, and the fixture task's passed deadline and lack of updates (see test_check.py)
         f"{TASK_PATH}:1: the file starts with a byte-order mark (BOM); it was ignored",
         "    hint: save the file as UTF-8 without BOM",
-        "No errors: 40 pages would be built.",
     ]
+    assert lines[-1] == "No errors: 40 pages would be built."
     assert not (root / "output").exists()
 
 
@@ -308,7 +309,8 @@ def test_warnings_do_not_fail_unless_strict(make_site, site_content):
     assert warning in result.output.splitlines()
     strict = run(root, "check", "--strict")
     assert strict.exit_code == 1
-    assert strict.output.splitlines()[:2] == ["1 error(s):", warning]
+    assert strict.output.splitlines()[0] == "2 error(s):"  # with the task's lack of updates (test_check.py)
+    assert warning in strict.output.splitlines()
     assert "Traceback" not in strict.output
 
 
