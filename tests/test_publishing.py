@@ -155,14 +155,17 @@ def test_the_gitlab_pages_job_builds_public_under_the_project_path(make_site):
     assert home and all(h.startswith(("/minh-bach/", "https://so-xay-dung.gitlab.io/minh-bach/", "#")) for h in home)
 
 
-def test_the_sub_path_nginx_example_passes_nginx_t(tmp_path):
-    guide = (ROOT / "docs/hosting.md").read_text(encoding="utf-8")
-    section = guide[guide.index("## nginx under a sub-path"):]
-    (config,) = re.findall(r"```nginx\n(.*?)```", section, flags=re.S)
+def test_the_sub_path_nginx_example_is_valid_and_sends_the_built_headers(subpath_site, tmp_path):
+    output, _ = subpath_site
+    config = (ROOT / "docs/nginx.conf").read_text(encoding="utf-8")
     assert "location /minh-bach/" in config and "error_page 404 /minh-bach/404.html" in config
+    assert "docs/nginx.conf" in (ROOT / "docs/hosting.md").read_text(encoding="utf-8")
+    headers = dict(re.findall(r'add_header (\S+) "([^"]*)" always;', config))
+    lines = (output / "_headers").read_text(encoding="utf-8").splitlines()
+    assert headers == dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert os.path.exists(nginx), "nginx is installed by scripts/test.sh"
-    (tmp_path / "site.conf").write_text(config.replace("root /var/www;", f"root {tmp_path};"), encoding="utf-8")
+    (tmp_path / "site.conf").write_text(config.replace("root /var/www;", f"root {output.parent};"), encoding="utf-8")
     temporary = "\n".join(f"    {name}_temp_path {tmp_path}/{name};" for name in ("client_body", "proxy", "fastcgi",
                                                                                   "uwsgi", "scgi"))
     (tmp_path / "nginx.conf").write_text(
