@@ -27,9 +27,12 @@ from .security import script_hash
 WATCHED = ("content", "templates", "locales", "site_config.yaml")
 PROBLEMS_PAGE = "/_preview/"  # the problems on a page of their own; never a path of the site
 STYLE = "/_preview/preview.css"  # a file, not inline: the pages' Content-Security-Policy allows no inline style
+# The box stays at the top of the window: a reload keeps the reader's scroll position, which
+# would otherwise leave the problems above the screen.
 PREVIEW_CSS = """
 .preview-problems{background:#fff4f4;color:#1a1a1a;border:3px solid #b00020;margin:0 0 1rem;padding:.75rem 1rem;
-font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere}
+font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:sticky;top:0;z-index:10;max-height:45vh;
+overflow-y:auto}
 .preview-problems h2{color:#b00020;font-size:1.15rem;margin:0 0 .5rem}
 .preview-problems ol{margin:.5rem 0 0;padding-left:1.5rem}
 .preview-problems li{margin:.25rem 0}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from conftest import FIXTURE_CONTENT, ROOT, TASK_PATH, dedent
 from minhbach.isso import free_port
@@ -212,14 +212,16 @@ def test_the_open_tab_reloads_by_itself_and_shows_the_problem(preview):
             page.goto(preview.url + TASK_URL)
             page.wait_for_function("() => window.LiveReload !== undefined", timeout=20_000)
             page.wait_for_timeout(500)  # let the socket say hello
+            page.evaluate("window.scrollTo(0, 400)")  # the editor is reading further down the page
             preview.edit(TASK_PATH, "lead: [so-xay-dung-tinh-mau]", "lead: [so-xay-dung]")
             alert = page.get_by_role("alert")
             alert.wait_for(timeout=30_000)
             assert "content/tasks/12-ubnd-kt-2022/mau-1-sxd-ke-hoach.yaml:12" in alert.inner_text()
             assert "unknown agency 'so-xay-dung'" in alert.inner_text()
             assert page.get_by_role("heading", level=1).inner_text() == TITLE
+            expect(alert).to_be_in_viewport()  # a reload keeps the scroll position: the box must still be seen
             box = alert.bounding_box()
-            assert box["width"] <= 360, "the banner fits a phone screen"
+            assert box["width"] <= 360 and box["y"] >= 0, "the banner fits a phone screen"
             assert alert.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid", "its stylesheet loads"
             preview.edit(TASK_PATH, "lead: [so-xay-dung]", "lead: [so-xay-dung-tinh-mau]")
             alert.wait_for(state="detached", timeout=30_000)
