@@ -31,7 +31,7 @@ STYLE = "/_preview/preview.css"  # a file, not inline: the pages' Content-Securi
 # would otherwise leave the problems above the screen.
 PREVIEW_CSS = """
 .preview-problems{background:#fff4f4;color:#1a1a1a;border:3px solid #b00020;margin:0 0 1rem;padding:.75rem 1rem;
-font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:sticky;top:0;z-index:10;max-height:45vh;
+font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:sticky;top:0;z-index:10;max-height:60vh;
 overflow-y:auto}
 .preview-problems h2{color:#b00020;font-size:1.15rem;margin:0 0 .5rem}
 .preview-problems ol{margin:.5rem 0 0;padding-left:1.5rem}
