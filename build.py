@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from minhbach.pipeline import build_site
+from minhbach.pipeline import build_site, default_jobs
 from minhbach.problems import WARNING, Problem, SiteError, format_problems
 
 ROOT = Path(__file__).resolve().parent
@@ -31,13 +31,26 @@ def cli(context: click.Context, root: Path) -> None:
 @click.option("--base-url", default=None, help="Override base_url from site_config.yaml.")
 @click.option("--base-path", default=None, help="Override base_path, e.g. /minh-bach/.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that render pages (default: one per CPU core). The output is the same for any number.")
 @click.pass_obj
-def build(root: Path, output: Path | None, base_url: str | None, base_path: str | None, strict: bool) -> None:
-    """Build the site into output/, replacing it only when the build succeeds."""
-    result = build_site(root, output or root / "output", overrides={"base_url": base_url, "base_path": base_path},
-                        strict=strict)
+def build(root: Path, output: Path | None, base_url: str | None, base_path: str | None, strict: bool,
+          jobs: int | None) -> None:
+    """Build the site into output/, replacing it only when the build succeeds.
+
+    When no content, template, translation or setting changed since the last build into the
+    same folder (recorded in .cache/), nothing is rendered or written.
+    """
+    from minhbach.incremental import Builder
+
+    builder = Builder(root, output or root / "output", overrides={"base_url": base_url, "base_path": base_path},
+                      strict=strict, jobs=jobs or default_jobs())
+    result = builder.build()
     if result.warnings:
         click.echo(format_problems(result.warnings), err=True)
+    if result.site is None:
+        click.echo(f"Nothing changed since the last build: {result.pages} pages in {output or root / 'output'}.")
+        return
     click.echo(f"Built {result.pages} pages into {output or root / 'output'} "
                f"({result.written} files written, {result.unchanged} unchanged).")
 

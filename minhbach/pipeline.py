@@ -6,6 +6,8 @@ anywhere leaves the last good output/ exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,10 +18,11 @@ from .config import load_config
 from .load import load_content
 from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
-from .render import render_site
+from .parallel import fork_map
+from .render import SitePlan, plan_site
 from .resolve import Site, resolve
 from .validate import validate_records
-from .write import unsafe_output, write_site
+from .write import Staging, unsafe_output
 
 
 @dataclass
@@ -33,14 +36,14 @@ class BuildResult:
     site: Site | None = None
 
 
-def build_site(root: Path, output: Path | None = None, *, overrides: dict | None = None, strict: bool = False,
-               write: bool = True, csp_sources: dict | None = None) -> BuildResult:
-    """Build the site under ``root``; raise SiteError listing every problem found."""
-    root = root.resolve()
+def default_jobs() -> int:
+    """One rendering process per CPU core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False):
+    """Load, validate and join the content; raise SiteError listing every problem found."""
     report = Report()
-    target = output or root / "output"
-    if write and (reason := unsafe_output(root, target)):
-        raise SiteError([Problem(_shown(target, root), 0, "", reason, "choose a new or empty folder, or the site's output/")])
     config = load_config(root, overrides)
     raw = load_content(root, report)
     records = validate_records(raw, report)
@@ -48,8 +51,110 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     site = resolve(records, raw, config.as_of, markdown, report)
     site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
+    return config, raw, site, markdown, report
+
+
+def build_site(root: Path, output: Path | None = None, *, overrides: dict | None = None, strict: bool = False,
+               write: bool = True, csp_sources: dict | None = None, jobs: int = 1) -> BuildResult:
+    """Build the site under ``root``; raise SiteError listing every problem found.
+
+    Pages stream to a staging folder as they are rendered (by ``jobs`` processes), and the
+    staging folder replaces ``output`` only when every page rendered.
+    """
+    root = root.resolve()
+    target = output or root / "output"
+    if write and (reason := unsafe_output(root, target)):
+        raise SiteError([Problem(_shown(target, root), 0, "", reason, "choose a new or empty folder, or the site's output/")])
+    config, _, site, markdown, report = prepare_site(root, overrides, strict)
+    with template_problems(root, report):
+        plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
+    _stop_on_errors(report, strict)
+    result = BuildResult(pages=page_count(plan), warnings=report.warnings, site=site)
+    if not write:
+        render_all(root, plan, None, jobs)
+        with template_problems(root, report):
+            plan.extras()
+        return result
+    counts = write_plan(root, plan, target, jobs, report)
+    result.written, result.unchanged = counts["written"], counts["unchanged"]
+    return result
+
+
+def page_count(plan: SitePlan) -> int:
+    """HTML pages: every planned page, the root and the 404 page."""
+    return sum(1 for path, _, _ in plan.pages if path.endswith(".html")) + 2
+
+
+def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Report) -> dict[str, int]:
+    """Render the plan into a staging folder and swap it in; the old output stays on any failure."""
     try:
-        files = render_site(root, config, site, markdown, report, csp_sources)
+        staging = Staging(target).open()
+        try:
+            render_all(root, plan, staging, jobs)
+            with template_problems(root, report):
+                extras = plan.extras()
+            for name in sorted(extras):
+                staging.put(name, extras[name])
+        except BaseException:
+            staging.discard()
+            raise
+        staging.commit()
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        where = getattr(error, "filename", None) or target
+        raise SiteError([Problem(_shown(where, root), 0, "", f"cannot write the site: {reason}",
+                                 "the previous output/ is unchanged; check the disk space and the folder's permissions")])
+    return staging.counts
+
+
+def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 1) -> None:
+    """Render every page of the plan into ``staging`` (or only check it renders, when None).
+
+    With jobs > 1 the pages are shared among forked processes, each writing its own
+    files; every page depends only on the joined site, so the bytes are the same as a
+    serial build's (tests/test_incremental.py checks it).
+    """
+    def work(indices: list[int]) -> dict[str, int]:
+        with template_problems(root, Report()):
+            for index in indices:
+                data = plan.page_bytes(index)
+                if staging is not None:
+                    staging.put(plan.pages[index][0], data)
+        return dict(staging.counts) if staging is not None else {}
+
+    indices = list(range(len(plan.pages)))
+    if jobs <= 1 or len(indices) < 200:
+        work(indices)
+        return
+    renderer = plan.renderer
+    tasks = list(renderer.site.tasks.values())
+
+    def cards(chunk: list) -> dict:
+        with template_problems(root, Report()):
+            for task in chunk:
+                for lang in renderer.config.languages:
+                    for show_province in (True, False):
+                        renderer.task_card(task, lang, show_province)
+        return renderer.cards
+
+    # Cards first, shared by all: a task's card appears in five to ten lists.
+    for found in fork_map(cards, [tasks[k::jobs] for k in range(jobs)]):
+        renderer.cards.update(found)
+    if staging is not None:
+        staging.counts = {"written": 0, "unchanged": 0}
+    for counts in fork_map(work, [indices[k::jobs] for k in range(jobs)]):
+        if staging is not None:
+            for name, value in counts.items():
+                staging.counts[name] += value
+
+
+@contextlib.contextmanager
+def template_problems(root: Path, report: Report):
+    """Turn a template mistake into a problem naming the template file and line."""
+    try:
+        yield
+    except SiteError:
+        raise
     except jinja2.TemplateSyntaxError as error:
         name = f"templates/{error.name or error.filename}"
         report.error(name, error.lineno, "", f"template syntax error: {error.message}", "check the {% %} and {{ }} tags")
@@ -71,18 +176,6 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
         report.error(path, line, "", f"the template failed: {type(error).__name__}: {error}",
                      "undo the last change to this template")
         raise SiteError(report.problems)
-    _stop_on_errors(report, strict)
-    result = BuildResult(pages=sum(1 for name in files if name.endswith(".html")), warnings=report.warnings, site=site)
-    if write:
-        try:
-            counts = write_site(files, target)
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) else str(error)
-            where = getattr(error, "filename", None) or target
-            raise SiteError([Problem(_shown(where, root), 0, "", f"cannot write the site: {reason}",
-                                     "the previous output/ is unchanged; check the disk space and the folder's permissions")])
-        result.written, result.unchanged = counts["written"], counts["unchanged"]
-    return result
 
 
 def _shown(path: str | Path, root: Path) -> str:

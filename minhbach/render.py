@@ -23,6 +23,12 @@ from .urls import Urls
 OTHER = {"vi": "en", "en": "vi"}
 
 
+# Long task lists are split into pages of this many tasks: the national list has over
+# 10,000, megabytes of HTML that a phone on 3G cannot load.
+PAGE_SIZE = 50
+PAGINATED = ("task-list", "tasks-by-status", "tasks-by-province")
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """One page to render: its kind and key are the same in both languages."""
@@ -30,6 +36,22 @@ class PageSpec:
     kind: str
     key: str | None
     template: str
+    page: int = 1
+
+
+def listed_tasks(site: Site, kind: str, key: str | None) -> list[Task]:
+    """The tasks a task-list page shows, in the order it shows them."""
+    if kind == "tasks-by-province":
+        return site.province_tasks(key)
+    if kind == "tasks-by-status":
+        return [t for t in site.tasks.values() if t.status == key]
+    if kind == "tasks-by-agency":
+        return site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
+    return list(site.tasks.values())
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
@@ -47,7 +69,29 @@ def plan_pages(site: Site) -> list[PageSpec]:
               if site.tasks_led.get(a) or site.tasks_coordinated.get(a)]
     specs += [PageSpec("directive", d, "directive.html") for d in sorted(site.directives)]
     specs += [PageSpec("page", slug, "page.html") for slug in sorted({s for s, _ in site.pages})]
-    return specs
+    return paginate(site, specs)
+
+
+def paginate(site: Site, specs: list[PageSpec]) -> list[PageSpec]:
+    """Add page 2, 3, … after each long list (page 1 keeps the list's address)."""
+    result = []
+    for spec in specs:
+        result.append(spec)
+        if spec.kind in PAGINATED:
+            pages = page_count(len(listed_tasks(site, spec.kind, spec.key)))
+            result += [PageSpec(spec.kind, spec.key, spec.template, n) for n in range(2, pages + 1)]
+    return result
+
+
+def pager(page: int, pages: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of this one; None for a gap."""
+    shown = [n for n in range(1, pages + 1) if n in (1, pages) or abs(n - page) <= 2]
+    result: list[int | None] = []
+    for n in shown:
+        if result and n - (result[-1] or 0) > 1:
+            result.append(None)
+        result.append(n)
+    return result
 
 
 class Renderer:
@@ -62,6 +106,8 @@ class Renderer:
         self.css_hash = css_hash
         self.environments: dict[str, jinja2.Environment] = {}
         self._prose_cache: dict[str, Markup] = {}
+        self.cards: dict[tuple[str, str, bool], Markup] = {}
+        self._macros: dict[str, Any] = {}
         for lang in config.languages:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(root / "templates")),
@@ -84,7 +130,8 @@ class Renderer:
                 url=lambda kind, key=None, anchor=None, lang=lang: self.urls.href(lang, kind, key, anchor),
                 dates=dates, statuses=STATUSES, status_counts=self.status_counts, css_hash=css_hash,
                 latest_updates=self.latest_updates,
-                overdue_count=lambda tasks: sum(1 for t in tasks if site.deadlines[t.id].overdue),
+                overdue_count=lambda tasks: sum(1 for t in tasks if self.site.deadlines[t.id].overdue),
+                task_card=lambda task, show_province=True, lang=lang: self.task_card(task, lang, show_province),
             )
             self.environments[lang] = env
 
@@ -119,13 +166,45 @@ class Renderer:
         found.sort(key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
         return found[:limit]
 
+    def task_card(self, task: Task, lang: str, show_province: bool = True) -> Markup:
+        """A task's card, rendered once and reused by every list that shows it."""
+        key = (lang, task.id, show_province)
+        card = self.cards.get(key)
+        if card is None:
+            macros = self._macros.get(lang)
+            if macros is None:  # made with the current site; use_site makes it again
+                macros = self._macros[lang] = self.environments[lang].get_template("_macros.html").make_module()
+            card = self.cards[key] = Markup(macros.task_item(task, show_province))
+        return card
+
+    def use_site(self, site: Site) -> None:
+        self.site = site
+        self._macros.clear()
+        for env in self.environments.values():
+            env.globals["site"] = site
+
+    def forget_cards(self, task_ids) -> None:
+        """Drop the cards of tasks whose facts changed (an incremental rebuild renders them again)."""
+        for key in [k for k in self.cards if k[1] in task_ids]:
+            del self.cards[key]
+
     def render(self, spec: PageSpec, lang: str) -> str:
         env = self.environments[lang]
         template = env.get_template(spec.template)
-        alternates = {other: self.urls.href(other, spec.kind, spec.key) for other in self.config.languages}
+        alternates = {other: self.urls.href(other, spec.kind, spec.key, page=spec.page) for other in self.config.languages}
+        context = {}
+        if spec.template == "task_list.html":
+            listed = listed_tasks(self.site, spec.kind, spec.key)
+            pages = page_count(len(listed)) if spec.kind in PAGINATED else 1
+            start = (spec.page - 1) * PAGE_SIZE if spec.kind in PAGINATED else 0
+            context = {
+                "tasks": listed[start:start + PAGE_SIZE] if spec.kind in PAGINATED else listed,
+                "total": len(listed), "page": spec.page, "pages": pages, "pager": pager(spec.page, pages),
+                "page_url": lambda n: self.urls.href(lang, spec.kind, spec.key, page=n),
+            }
         return template.render(
             kind=spec.kind, key=spec.key, alternates=alternates,
-            canonical=self.urls.absolute(self.urls.href(lang, spec.kind, spec.key)),
+            canonical=self.urls.absolute(self.urls.href(lang, spec.kind, spec.key, page=spec.page)), **context,
         )
 
     def render_special(self, template_name: str, lang: str, **context: Any) -> str:
@@ -136,49 +215,92 @@ def css_fingerprint(css: bytes) -> str:
     return hashlib.sha256(css).hexdigest()[:10]
 
 
-def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
-                csp_sources: dict | None = None) -> dict[str, bytes]:
-    """Render every page in every language, plus the root, 404, sitemap, assets and _headers.
+@dataclass
+class SitePlan:
+    """Every file of the site, planned before any page is rendered.
+
+    Pages are rendered one at a time (``page_bytes``) so a build can stream them to disk,
+    or spread them over processes, without holding the whole site in memory.
+    """
+
+    renderer: Renderer
+    assets: dict[str, bytes]
+    pages: list[tuple[str, PageSpec, str]]  # (output path, spec, language)
+
+    def page_bytes(self, index: int) -> bytes:
+        _, spec, lang = self.pages[index]
+        return self.renderer.render(spec, lang).encode("utf-8")
+
+    def extras(self) -> dict[str, bytes]:
+        """The root, 404, sitemap, robots.txt and assets: small files that list the whole site."""
+        renderer, config = self.renderer, self.renderer.config
+        files = dict(self.assets)
+        files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
+        files["404.html"] = renderer.render_special("404.html", config.default_language).encode("utf-8")
+        entries = [
+            {lang: renderer.urls.absolute(renderer.urls.href(lang, spec.kind, spec.key, page=spec.page))
+             for lang in config.languages}
+            for spec in self.specs()
+        ]
+        files["sitemap.xml"] = renderer.render_special("sitemap.xml", config.default_language, entries=entries).encode("utf-8")
+        files["robots.txt"] = (
+            f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute(renderer.urls.asset('sitemap.xml'))}\n"
+        ).encode("utf-8")
+        return files
+
+    def specs(self) -> list[PageSpec]:
+        seen: dict[PageSpec, None] = {}
+        for _, spec, _ in self.pages:
+            seen.setdefault(spec)
+        return list(seen)
+
+
+def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
+              renderer: Renderer | None = None, csp_sources: dict | None = None) -> SitePlan:
+    """Set up the renderer and decide where every page goes; report pages that would collide.
 
     ``csp_sources`` adds sources to every page's Content-Security-Policy (the preview's live reload).
     """
     css = (root / "templates" / "assets" / "site.css").read_bytes()
     css_name = f"assets/site.{css_fingerprint(css)}.css"
-    renderer = Renderer(root, config, site, markdown, report, css_hash=css_name)
-    files: dict[str, bytes] = {css_name: css}
+    if renderer is None or renderer.css_hash != css_name:
+        renderer = Renderer(root, config, site, markdown, report, css_hash=css_name)
+    else:  # an incremental rebuild: the same compiled templates and cards, the new records
+        renderer.use_site(site)
+    assets: dict[str, bytes] = {css_name: css}
     owners: dict[str, str] = {}
     specs = plan_pages(site)
     policy = Policy(config.comments.origin if config.comments.active else None, csp_sources)
     for env in renderer.environments.values():
         env.globals["csp"] = policy.meta
-    files["_headers"] = policy.headers_file(config.base_path)
+    assets["_headers"] = policy.headers_file(config.base_path)
     if config.comments.enabled:  # the first-party loader that fetches the comment widget on request
         loader = (root / "templates" / "assets" / "comments.js").read_bytes()
         loader_name = f"assets/comments.{css_fingerprint(loader)}.js"
-        files[loader_name] = loader
+        assets[loader_name] = loader
         for env in renderer.environments.values():
             env.globals["comments_loader"] = renderer.urls.asset(loader_name)
         specs.append(PageSpec("comments-privacy", None, "comments_privacy.html"))
+    pages = []
     for spec in specs:
         for lang in config.languages:
-            path = renderer.urls.output_path(lang, spec.kind, spec.key)
-            if path in files:
+            path = renderer.urls.output_path(lang, spec.kind, spec.key, spec.page)
+            if path in owners or path in assets:
                 report.error(_source_of(site, spec, lang), 0, "",
-                             f"this page would be written to {path}, which {owners[path]} already uses",
+                             f"this page would be written to {path}, which {owners.get(path, 'a file of the site')} already uses",
                              "rename the page's files" if spec.kind == "page" else "give one of them another id")
                 continue
             owners[path] = _source_of(site, spec, lang)
-            files[path] = renderer.render(spec, lang).encode("utf-8")
-    files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
-    files["404.html"] = renderer.render_special("404.html", config.default_language).encode("utf-8")
-    entries = [
-        {lang: renderer.urls.absolute(renderer.urls.href(lang, spec.kind, spec.key)) for lang in config.languages}
-        for spec in specs
-    ]
-    files["sitemap.xml"] = renderer.render_special("sitemap.xml", config.default_language, entries=entries).encode("utf-8")
-    files["robots.txt"] = (
-        f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute(renderer.urls.asset('sitemap.xml'))}\n"
-    ).encode("utf-8")
+            pages.append((path, spec, lang))
+    return SitePlan(renderer, assets, pages)
+
+
+def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
+                csp_sources: dict | None = None) -> dict[str, bytes]:
+    """Render every page in every language, plus the root, 404, sitemap, assets and _headers."""
+    plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
+    files = {path: plan.page_bytes(index) for index, (path, _, _) in enumerate(plan.pages)}
+    files.update(plan.extras())
     return files
 
 

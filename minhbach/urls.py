@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 SEGMENTS = {
     "vi": {"province": "tinh", "task": "nhiem-vu", "agency": "co-quan", "directive": "van-ban",
-           "status": "trang-thai", "search": "tim-kiem", "comments": "gop-y", "privacy": "rieng-tu"},
+           "status": "trang-thai", "page": "trang", "search": "tim-kiem", "comments": "gop-y", "privacy": "rieng-tu"},
     "en": {"province": "provinces", "task": "tasks", "agency": "agencies", "directive": "documents",
-           "status": "status", "search": "search", "comments": "comments", "privacy": "privacy"},
+           "status": "status", "page": "page", "search": "search", "comments": "comments", "privacy": "privacy"},
 }
 
 # Page kinds and the segments after the language: a function of (segments, key).
@@ -38,16 +38,18 @@ class Urls:
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
 
     @staticmethod
-    def parts(lang: str, kind: str, key: str | None = None) -> list[str]:
-        return [lang, *ROUTES[kind](SEGMENTS[lang], key)]
+    def parts(lang: str, kind: str, key: str | None = None, page: int = 1) -> list[str]:
+        """Page 1 of a long list keeps the list's address; page n is at <list>/page/n/."""
+        more = [SEGMENTS[lang]["page"], str(page)] if page > 1 else []
+        return [lang, *ROUTES[kind](SEGMENTS[lang], key), *more]
 
-    def output_path(self, lang: str, kind: str, key: str | None = None) -> str:
+    def output_path(self, lang: str, kind: str, key: str | None = None, page: int = 1) -> str:
         """The file the page is written to, relative to output/."""
-        return "/".join([*self.parts(lang, kind, key), "index.html"])
+        return "/".join([*self.parts(lang, kind, key, page), "index.html"])
 
-    def href(self, lang: str, kind: str, key: str | None = None, anchor: str | None = None) -> str:
+    def href(self, lang: str, kind: str, key: str | None = None, anchor: str | None = None, page: int = 1) -> str:
         """A root-relative link that includes the sub-path."""
-        path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key))
+        path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key, page))
         return path + (f"#{anchor}" if anchor else "")
 
     def asset(self, name: str) -> str:

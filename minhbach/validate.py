@@ -145,11 +145,15 @@ def _explain_id(value: str, location: tuple) -> tuple[str, str, tuple]:
             f"use lowercase letters a-z, digits and single hyphens, {example}", location)
 
 
-def validate_records(raw: RawContent, report: Report) -> Records:
-    """Validate every raw record into a typed record; collect all problems."""
+def validate_records(raw: RawContent, report: Report, memo: dict | None = None) -> Records:
+    """Validate every raw record into a typed record; collect all problems.
+
+    ``memo`` (kept by the incremental builder) remembers each file's record and problems,
+    so a rebuild validates only the files that changed.
+    """
     records = Records(broken=set(raw.unreadable))
     for item in raw.records:
-        record = _validate_one(item, report)
+        record = _validate_memo(item, report, memo) if memo is not None else _validate_one(item, report)
         if record is None:
             # Already reported; references to it must not be reported as unknown too.
             record_id = item.data.get("id") if isinstance(item.data, dict) else None
@@ -164,8 +168,21 @@ def validate_records(raw: RawContent, report: Report) -> Records:
         store[record.id] = record
         records.paths[(item.kind, record.id)] = item.path
         records.raw[(item.kind, record.id)] = item.data
-        _check_english(item, record, report)
+        if memo is None:
+            _check_english(item, record, report)
     return records
+
+
+def _validate_memo(item: RawRecord, report: Report, memo: dict) -> Record | None:
+    known = memo.get(item.path)
+    if known is None or known[0] is not item.data:
+        found = Report()
+        record = _validate_one(item, found)
+        if record is not None:
+            _check_english(item, record, found)
+        known = memo[item.path] = (item.data, record, found.problems)
+    report.extend(known[2])
+    return known[1]
 
 
 def _validate_one(item: RawRecord, report: Report) -> Record | None:

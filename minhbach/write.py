@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
 import shutil
+import tempfile
 from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2
@@ -58,44 +60,106 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_site(files: dict[str, bytes], output: Path) -> dict[str, int]:
-    """Write ``files`` to a folder beside ``output`` and swap it in when complete.
+class Staging:
+    """A new site written file by file into a folder beside ``output``, swapped in when complete.
 
     Files whose bytes did not change are hard-linked from the previous build, so their
-    modification times stay and a sync to the host uploads only what changed.
+    modification times stay and a sync to the host uploads only what changed. Forked
+    workers may ``put`` into the same staging folder; the parent commits once.
     """
-    names = {name: safe_relative(name) for name in files}  # every name checked before anything is written
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.parent / f".{output.name}.new"
-    previous = output.parent / f".{output.name}.old"
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir()
-    counts = {"written": 0, "unchanged": 0}
-    for name in sorted(files):
-        relative = names[name]
-        target = staging / relative
+
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        self.folder = self.output.parent / f".{self.output.name}.new"
+        self.previous = self.output.parent / f".{self.output.name}.old"
+        self.counts = {"written": 0, "unchanged": 0}
+
+    def open(self) -> "Staging":
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (self.folder, self.previous):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        self.folder.mkdir()
+        return self
+
+    def put(self, name: str, data: bytes) -> None:
+        relative = safe_relative(name)
+        target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        old = output / relative
-        data = files[name]
+        old = self.output / relative
         try:
             if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
                 os.link(old, target)
-                counts["unchanged"] += 1
-                continue
+                self.counts["unchanged"] += 1
+                return
         except OSError:
             pass
         target.write_bytes(data)
-        counts["written"] += 1
-    if output.exists():
-        if not _exchange(staging, output):
-            output.rename(previous)
-            staging.rename(output)
-            shutil.rmtree(previous)
+        self.counts["written"] += 1
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def commit(self) -> None:
+        output, staging, previous = self.output, self.folder, self.previous
+        if output.exists():
+            if not _exchange(staging, output):
+                output.rename(previous)
+                staging.rename(output)
+                shutil.rmtree(previous)
+            else:
+                shutil.rmtree(staging)
         else:
-            shutil.rmtree(staging)
-    else:
-        staging.rename(output)
-    return counts
+            staging.rename(output)
+
+
+def write_site(files: dict[str, bytes], output: Path) -> dict[str, int]:
+    """Write ``files`` to a folder beside ``output`` and swap it in when complete (see Staging)."""
+    for name in files:  # every name checked before anything is written
+        safe_relative(name)
+    staging = Staging(output).open()
+    try:
+        for name in sorted(files):
+            staging.put(name, files[name])
+    except BaseException:
+        staging.discard()
+        raise
+    staging.commit()
+    return staging.counts
+
+
+def replace_file(output: Path, name: str, data: bytes) -> bool:
+    """Update one file of a built site in place, atomically; False when its bytes were already there.
+
+    An incremental rebuild uses this: a reader (or a sync) sees the old file or the new
+    one, never half of it, and files that did not change keep their modification time.
+    """
+    target = output / safe_relative(name)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return True
+
+
+def remove_file(output: Path, name: str) -> None:
+    """Remove a page that no longer exists, and its folder when that becomes empty."""
+    target = output / safe_relative(name)
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    folder = target.parent
+    while folder != output and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

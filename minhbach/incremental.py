@@ -1,0 +1,396 @@
+"""Incremental builds: skip a build when nothing changed, and after an edit re-render only
+the pages that show what changed.
+
+The live preview and ``build.py build`` use one entry point::
+
+    builder = Builder(root, output)
+    builder.build()                  # full build, or nothing when no input changed
+    builder.rebuild([changed_path])  # after a save: only the affected pages
+
+A full build swaps a complete new folder in (write.Staging). A rebuild updates files in
+place, each one atomically (write.replace_file), and writes only files whose bytes
+changed; the build manifest in .cache/ is written last, so an interrupted rebuild is
+redone in full by the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .comments import resolve_comments
+from .config import load_config
+from .load import RawContent, load_content, _read_one
+from .parallel import fork_map
+from .pipeline import BuildResult, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
+from .markup import MarkdownRenderer
+from .problems import Problem, Report, SiteError
+from .render import PAGINATED, PAGE_SIZE, PageSpec, SitePlan, listed_tasks, plan_site
+from .resolve import Site, resolve
+from .validate import validate_records
+from .write import remove_file, replace_file, unsafe_output
+
+INPUTS = ("content", "templates", "locales")
+ENGINE = Path(__file__).resolve().parent
+MANIFEST_VERSION = 1
+# Page kinds shown once per site that summarise every record: always rendered again.
+SUMMARIES = ("home", "province-list", "agency-list", "directive-list", "page", "comments-privacy")
+
+
+def _stamps(root: Path) -> dict[str, list[int]]:
+    """Size and modification time of every input file, and of the engine's own code."""
+    found: dict[str, list[int]] = {}
+    for name in INPUTS:
+        top = root / name
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for filename in filenames:
+                path = os.path.join(dirpath, filename)
+                info = os.stat(path)
+                found[os.path.relpath(path, root)] = [info.st_size, info.st_mtime_ns]
+    for path in [root / "site_config.yaml", *sorted(ENGINE.glob("*.py"))]:
+        if path.exists():
+            info = path.stat()
+            found[str(path) if path.parent == ENGINE else path.name] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def _output_stamps(output: Path) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for dirpath, _, filenames in os.walk(output):
+        for filename in filenames:
+            path = os.path.join(dirpath, filename)
+            info = os.stat(path)
+            found[os.path.relpath(path, output)] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+@dataclass
+class EditTimes:
+    """What measure_edits reports, in seconds."""
+
+    task: float
+    agency: float
+    template: float
+
+
+class Builder:
+    """Builds one site into one output folder, remembering enough to rebuild only what changed."""
+
+    def __init__(self, root: Path, output: Path | None = None, *, overrides: dict | None = None,
+                 strict: bool = False, jobs: int | None = None, manifest: bool = True, csp_sources: dict | None = None):
+        self.root = Path(root).resolve()
+        self.output = Path(output or self.root / "output").resolve()
+        self.overrides = overrides or {}
+        self.strict = strict
+        self.jobs = jobs or default_jobs()
+        self.csp_sources = csp_sources
+        key = hashlib.sha1(f"{self.output}|{sorted(self.overrides.items())}|{strict}|{csp_sources}".encode()).hexdigest()[:12]
+        self.manifest_path = self.root / ".cache" / f"build-{key}.json" if manifest else None
+        self.markdown = MarkdownRenderer()
+        self.memo: dict = {}
+        self.raw: RawContent | None = None
+        self.site: Site | None = None
+        self.plan: SitePlan | None = None
+        self.config = None
+        self.extras: dict[str, bytes] = {}
+        self.warnings: list[Problem] = []
+
+    # ------------------------------------------------------------------ full builds
+    def build(self, force: bool = False) -> BuildResult:
+        """Build everything, unless no input changed since the last build into this folder."""
+        stamps = _stamps(self.root)
+        if not force:
+            unchanged = self._unchanged(stamps)
+            if unchanged is not None:
+                return unchanged
+        if reason := unsafe_output(self.root, self.output):
+            raise SiteError([Problem(_shown(self.output, self.root), 0, "", reason,
+                                     "choose a new or empty folder, or the site's output/")])
+        report = Report()
+        self.config = load_config(self.root, self.overrides)
+        self._load(report)
+        with template_problems(self.root, report):
+            self.plan = self._plan(report)
+        _stop_on_errors(report, self.strict)
+        if self.manifest_path is not None and self.manifest_path.exists():
+            self.manifest_path.unlink()  # until the new build is complete
+        counts = write_plan(self.root, self.plan, self.output, self.jobs, report)
+        self.extras = {}
+        self.warnings = report.warnings
+        self._save_manifest(stamps)
+        return BuildResult(pages=self._page_count(), written=counts["written"], unchanged=counts["unchanged"],
+                           warnings=self.warnings, site=self.site)
+
+    def _plan(self, report: Report, renderer=None) -> SitePlan:
+        return plan_site(self.root, self.config, self.site, self.markdown, report, renderer=renderer,
+                         csp_sources=self.csp_sources)
+
+    def _load(self, report: Report) -> None:
+        self.raw = load_content(self.root, report)
+        self._join(report)
+
+    def _join(self, report: Report) -> None:
+        records = validate_records(self.raw, report, self.memo)
+        site = resolve(records, self.raw, self.config.as_of, self.markdown, report)
+        site.comments = resolve_comments(site, self.config, self.root, report)
+        _stop_on_errors(report, self.strict)
+        self.site = site
+
+    def _page_count(self) -> int:
+        return page_count(self.plan)
+
+    # ------------------------------------------------------------------ the manifest
+    def _unchanged(self, stamps: dict) -> BuildResult | None:
+        """The last build's result when its inputs and its output are exactly as it left them."""
+        if self.manifest_path is None or not self.manifest_path.exists() or not self.output.is_dir():
+            return None
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if manifest.get("version") != MANIFEST_VERSION or manifest.get("inputs") != stamps:
+            return None
+        if manifest.get("outputs") != _output_stamps(self.output):
+            return None
+        warnings = [Problem(*fields) for fields in manifest.get("warnings", [])]
+        if self.strict and warnings:
+            return None
+        return BuildResult(pages=manifest["pages"], written=0, unchanged=len(manifest["outputs"]), warnings=warnings)
+
+    def _save_manifest(self, stamps: dict | None = None) -> None:
+        """Written last: a build interrupted before this point is not mistaken for complete."""
+        if self.manifest_path is None:
+            return
+        manifest = {
+            "version": MANIFEST_VERSION, "pages": self._page_count(), "inputs": stamps or _stamps(self.root),
+            "outputs": _output_stamps(self.output),
+            "warnings": [[p.path, p.line, p.field, p.message, p.hint, p.severity] for p in self.warnings],
+        }
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(self.manifest_path.parent, self.manifest_path.name, json.dumps(manifest).encode("utf-8"))
+
+    # ------------------------------------------------------------------ incremental rebuilds
+    def rebuild(self, changed: list[Path | str]) -> BuildResult:
+        """Bring the output up to date after ``changed`` files were saved, created or deleted.
+
+        Content edits re-render the pages that show the changed records; template,
+        translation and configuration edits render every page again. Either way only
+        files whose bytes changed are written. On a mistake, SiteError is raised and the
+        output keeps the last good build.
+        """
+        if self.site is None or not self.output.is_dir():
+            return self.build(force=True)
+        names = [self._relative(path) for path in changed]
+        content = [n for n in names if n.startswith("content/")]
+        if "site_config.yaml" in names or any(n.startswith(("templates/", "locales/")) for n in names):
+            return self._rerender_all(config_changed="site_config.yaml" in names, content=content)
+        if not content:
+            return BuildResult(pages=self._page_count(), unchanged=len(self.plan.pages), warnings=self.warnings,
+                               site=self.site)
+        old_site, old_plan = self.site, self.plan
+        report = Report()
+        for name in content:
+            self._reload_file(name, report)
+        self._join(report)
+        with template_problems(self.root, report):
+            plan = self._plan(report, renderer=old_plan.renderer)
+        _stop_on_errors(report, self.strict)
+        self.plan = plan
+        specs = _affected(old_site, self.site, old_plan, plan)
+        self.warnings = report.warnings
+        if specs is None:
+            return self._write_pages(old_plan, [i for i in range(len(plan.pages))])
+        indices = [i for i, (_, spec, _) in enumerate(plan.pages) if spec in specs]
+        return self._write_pages(old_plan, indices)
+
+    def _relative(self, path: Path | str) -> str:
+        path = Path(path)
+        if not path.is_absolute():
+            path = self.root / path
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _reload_file(self, name: str, report: Report) -> None:
+        """Replace what ``name`` contributed to the raw content with what it holds now."""
+        raw = self.raw
+        raw.records = [r for r in raw.records if r.path != name]
+        for table in (raw.texts, raw.pages):
+            for key in [k for k, (path, _) in table.items() if path == name]:
+                del table[key]
+        parts = Path(name).relative_to("content").parts
+        if parts and parts[0] == "sources":
+            raw.sources.pop(Path(name).name, None)
+        path = self.root / name
+        stem_key = (parts[0], Path(name).stem) if parts else None
+        raw.unreadable.discard(stem_key)
+        if len(parts) == 3 and parts[0] == "directives":
+            raw.unreadable.discard(("directives", parts[1]))
+        if path.is_file():
+            _read_one(path, parts, name, raw, report)
+            raw.records.sort(key=lambda r: _walk_order(r.path))
+
+
+
+    def _rerender_all(self, config_changed: bool, content: list[str]) -> BuildResult:
+        """Templates, translations or settings changed: every page again, with fresh templates."""
+        old_plan = self.plan
+        report = Report()
+        if config_changed or content:
+            self.config = load_config(self.root, self.overrides)
+            for name in content:
+                self._reload_file(name, report)
+            self._join(report)
+        else:
+            report.extend(self.warnings)
+        with template_problems(self.root, report):
+            plan = self._plan(report)
+        _stop_on_errors(report, self.strict)
+        self.plan = plan
+        self.warnings = report.warnings
+        return self._write_pages(old_plan, list(range(len(self.plan.pages))))
+
+    def _write_pages(self, old_plan: SitePlan, indices: list[int]) -> BuildResult:
+        """Render the given pages of the current plan in place; remove pages that are gone."""
+        plan, output = self.plan, self.output
+
+        def work(chunk: list[int]) -> int:
+            written = 0
+            with template_problems(self.root, Report()):
+                for index in chunk:
+                    written += replace_file(output, plan.pages[index][0], plan.page_bytes(index))
+            return written
+
+        if self.jobs > 1 and len(indices) >= 400:
+            written = sum(fork_map(work, [indices[k::self.jobs] for k in range(self.jobs)]))
+        else:
+            written = work(indices)
+        same_pages = [p for p, _, _ in plan.pages] == [p for p, _, _ in old_plan.pages]
+        if same_pages and plan.renderer is old_plan.renderer and self.extras:
+            extras = self.extras  # the sitemap and the root list the same pages as before
+        else:
+            with template_problems(self.root, Report()):
+                extras = self.extras = plan.extras()
+            for name in sorted(extras):
+                written += replace_file(output, name, extras[name])
+        now = {path for path, _, _ in plan.pages} | set(extras)
+        before = {path for path, _, _ in old_plan.pages} | set(old_plan.assets) | {"index.html", "404.html", "sitemap.xml", "robots.txt"}
+        for gone in sorted(before - now):
+            remove_file(output, gone)
+        self._save_manifest()
+        return BuildResult(pages=self._page_count(), written=written, unchanged=len(now) - written,
+                           warnings=self.warnings, site=self.site)
+
+
+def _walk_order(path: str) -> tuple:
+    """Sort key giving load_content's order: in each folder, its files before its subfolders."""
+    parts = path.split("/")
+    return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
+
+
+def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan) -> set[PageSpec] | None:
+    """The pages that show a record that changed; None when every page must be rendered again.
+
+    Edits of tasks and of agencies' names are followed precisely (they are what editors
+    change every day); any other change renders everything, writing only what differs.
+    """
+    old_records, new_records = old.records, new.records
+    for kind in ("provinces", "directives", "comments"):
+        if old_records.of_kind(kind) != new_records.of_kind(kind):
+            return None
+    if old.pages.keys() != new.pages.keys() or any(old.pages[k].html != new.pages[k].html for k in old.pages):
+        return None
+    if old.texts.keys() != new.texts.keys() or old.sources != new.sources:
+        return None
+    tasks = {t for t in old.tasks.keys() | new.tasks.keys() if old.tasks.get(t) != new.tasks.get(t)}
+    agencies = {a for a in old.agencies.keys() | new.agencies.keys() if old.agencies.get(a) != new.agencies.get(a)}
+    for agency_id in agencies:
+        before, after = old.agencies.get(agency_id), new.agencies.get(agency_id)
+        if before is None or after is None or before.province != after.province or before.history != after.history \
+                or before.locality != after.locality:
+            return None
+    groups: set[tuple[str, str | None]] = {(kind, None) for kind in SUMMARIES}
+    # Tasks whose card or page shows a changed agency count as changed themselves.
+    shown = set(tasks)
+    for agency_id in agencies:
+        groups |= {("agency", agency_id), ("tasks-by-agency", agency_id)}
+        for site in (old, new):
+            shown |= {t.id for t in site.tasks_led.get(agency_id, []) + site.tasks_coordinated.get(agency_id, [])}
+            groups |= {("directive", d.id) for d in site.directives_issued.get(agency_id, [])}
+    plan.renderer.forget_cards(shown)
+    for task_id in shown:
+        groups.add(("task", task_id))
+        for site in (old, new):
+            task = site.tasks.get(task_id)
+            if task is None:
+                continue
+            for unit in [task.province, *task.localities]:
+                for province in _shown_provinces(site, unit):
+                    groups |= {("province", province), ("tasks-by-province", province)}
+            for agency_id in [*task.lead, *task.coordinating]:
+                groups |= {("agency", agency_id), ("tasks-by-agency", agency_id)}
+            for directive_id in {task.directive, *task.via, *(u.source for u in task.updates if u.source)}:
+                groups.add(("directive", directive_id))
+            groups |= {("tasks-by-status", task.status), ("task-list", None)}
+    specs: set[PageSpec] = set()
+    for _, spec, _ in plan.pages:
+        if (spec.kind, spec.key) not in groups:
+            continue
+        if spec.kind in PAGINATED:
+            before = [t.id for t in listed_tasks(old, spec.kind, spec.key)]
+            after = [t.id for t in listed_tasks(new, spec.kind, spec.key)]
+            if before == after:  # same tasks in the same order: only the pages showing a changed one
+                window = after[(spec.page - 1) * PAGE_SIZE:spec.page * PAGE_SIZE]
+                if not shown.intersection(window):
+                    continue
+        specs.add(spec)
+    return specs
+
+
+def _shown_provinces(site: Site, unit: str) -> set[str]:
+    """The province pages that list a unit's tasks: its own and the one it merged into."""
+    found = {unit}
+    for province in site.provinces.values():
+        if province.parent is None and unit in site.province_units(province.id):
+            found.add(province.id)
+    return found
+
+
+def measure_edits(root: Path, output: Path | None = None) -> dict[str, float]:
+    """Time, with a warm builder (as in the live preview), an edit of one task, of one agency's
+    name and of one template, each until the affected pages are on disk. The files are
+    restored afterwards."""
+    root = Path(root).resolve()
+    builder = Builder(root, output or root / "output", manifest=True)
+    builder.build(force=True)
+    site = builder.site
+    task = sorted(site.tasks.values(), key=lambda t: t.id)[len(site.tasks) // 2]
+    task_path = root / site.records.paths[("tasks", task.id)]
+    agency_id = max(site.agencies, key=lambda a: len(site.tasks_led.get(a, [])) + len(site.tasks_coordinated.get(a, [])))
+    agency_path = root / site.records.paths[("agencies", agency_id)]
+    template_path = root / "templates" / "task.html"
+    figures = {}
+    for key, path, change in (
+        ("edit_task_s", task_path, lambda text: text.replace("title:\n  vi: ", "title:\n  vi: (sửa) ", 1)),
+        ("edit_agency_s", agency_path, lambda text: text.replace("name:\n  vi: ", "name:\n  vi: (sửa) ", 1)),
+        ("edit_template_s", template_path, lambda text: text.replace("<article class=\"task\">", "<article class=\"task\" data-edited>", 1)),
+    ):
+        original = path.read_text(encoding="utf-8")
+        edited = change(original)
+        if edited == original:
+            raise ValueError(f"measure_edits: could not edit {path}")
+        try:
+            path.write_text(edited, encoding="utf-8")
+            start = time.perf_counter()
+            builder.rebuild([path])
+            figures[key] = time.perf_counter() - start
+        finally:
+            path.write_text(original, encoding="utf-8")
+            builder.rebuild([path])
+    return figures
