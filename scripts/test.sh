@@ -11,4 +11,6 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 command -v openssl >/dev/null || apt_install openssl
+# Reproducibility test: builds under a fake clock (libfaketime).
+command -v faketime >/dev/null || apt_install faketime
 exec .venv/bin/python -m pytest -q "$@"
