@@ -41,16 +41,17 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False):
+def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False, jobs: int = 1):
     """Load, validate and join the content; raise SiteError listing every problem found."""
     report = Report()
     config = load_config(root, overrides)
-    raw = load_content(root, report)
+    raw = load_content(root, report, jobs)
     records = validate_records(raw, report)
     markdown = MarkdownRenderer()
     site = resolve(records, raw, config.as_of, markdown, report)
     site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
+    records.release(root)
     return config, raw, site, markdown, report
 
 
@@ -65,7 +66,8 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     target = output or root / "output"
     if write and (reason := unsafe_output(root, target)):
         raise SiteError([Problem(_shown(target, root), 0, "", reason, "choose a new or empty folder, or the site's output/")])
-    config, _, site, markdown, report = prepare_site(root, overrides, strict)
+    config, raw, site, markdown, report = prepare_site(root, overrides, strict, jobs)
+    del raw  # the YAML as read: pages need only the joined records
     with template_problems(root, report):
         plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
     _stop_on_errors(report, strict)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,6 @@ class Renderer:
         self.urls = Urls(config.base_url, config.base_path)
         self.css_hash = css_hash
         self.environments: dict[str, jinja2.Environment] = {}
-        self._prose_cache: dict[str, Markup] = {}
         self.cards: dict[tuple[str, str, bool], Markup] = {}
         self._macros: dict[str, Any] = {}
         for lang in config.languages:
@@ -116,6 +116,7 @@ class Renderer:
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
+                auto_reload=False,  # one renderer per build; a template edit makes a new one
             )
             env.install_gettext_translations(load_translations(root / "locales", lang, report), newstyle=True)
             dates = DateFormatter(lang, config.date_format.get(lang, "d MMMM y"))
@@ -150,9 +151,7 @@ class Renderer:
             return Markup("")
         chosen = getattr(value, lang, None)
         source, fallback = (chosen, False) if chosen else (value.vi, True)
-        if source not in self._prose_cache:
-            self._prose_cache[source] = Markup(self.markdown.prose(source))
-        html = self._prose_cache[source]
+        html = Markup(self.markdown.prose(source))  # cmark is fast; keeping 20,000 bodies would cost 150 MB
         return Markup('<div lang="vi">{}</div>').format(html) if fallback else html
 
     @staticmethod
@@ -161,10 +160,12 @@ class Renderer:
 
     def latest_updates(self, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
         """The newest dated updates, newest first, with their tasks."""
-        pool = tasks if tasks is not None else list(self.site.tasks.values())
-        found = [(u, t) for t in pool for u in t.updates]
-        found.sort(key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
-        return found[:limit]
+        return self.latest_updates_of(self.site, tasks, limit)
+
+    @staticmethod
+    def latest_updates_of(site: Site, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
+        pool = tasks if tasks is not None else site.tasks.values()
+        return heapq.nlargest(limit, ((u, t) for t in pool for u in t.updates), key=lambda pair: (pair[0].date, pair[1].id))
 
     def task_card(self, task: Task, lang: str, show_province: bool = True) -> Markup:
         """A task's card, rendered once and reused by every list that shows it."""
@@ -226,6 +227,7 @@ class SitePlan:
     renderer: Renderer
     assets: dict[str, bytes]
     pages: list[tuple[str, PageSpec, str]]  # (output path, spec, language)
+    specs_planned: list[PageSpec] = field(default_factory=list)
 
     def page_bytes(self, index: int) -> bytes:
         _, spec, lang = self.pages[index]
@@ -256,7 +258,8 @@ class SitePlan:
 
 
 def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
-              renderer: Renderer | None = None, csp_sources: dict | None = None) -> SitePlan:
+              renderer: Renderer | None = None, csp_sources: dict | None = None,
+              previous: SitePlan | None = None) -> SitePlan:
     """Set up the renderer and decide where every page goes; report pages that would collide.
 
     ``csp_sources`` adds sources to every page's Content-Security-Policy (the preview's live reload).
@@ -281,6 +284,8 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
         for env in renderer.environments.values():
             env.globals["comments_loader"] = renderer.urls.asset(loader_name)
         specs.append(PageSpec("comments-privacy", None, "comments_privacy.html"))
+    if previous is not None and previous.renderer is renderer and previous.specs_planned == specs:
+        return SitePlan(renderer, assets, previous.pages, specs)  # an edit that adds or removes no page
     pages = []
     for spec in specs:
         for lang in config.languages:
@@ -292,7 +297,7 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
                 continue
             owners[path] = _source_of(site, spec, lang)
             pages.append((path, spec, lang))
-    return SitePlan(renderer, assets, pages)
+    return SitePlan(renderer, assets, pages, specs)
 
 
 def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
