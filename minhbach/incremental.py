@@ -198,7 +198,9 @@ class Builder:
         self.site = site
 
     def _page_count(self) -> int:
-        return page_count(self.plan)
+        if self.plan.html_pages is None:
+            self.plan.html_pages = page_count(self.plan)
+        return self.plan.html_pages
 
     # ------------------------------------------------------------------ the manifest
     def _unchanged(self, stamps: dict) -> BuildResult | None:
@@ -252,12 +254,21 @@ class Builder:
             stamp = _stat(self.root / name)
             self.inputs.set(name, stamp)
         content = [n for n in names if n.startswith("content/")]
-        if "site_config.yaml" in names or any(n.startswith(("templates/", "locales/")) for n in names):
-            return self._rerender_all(config_changed="site_config.yaml" in names, content=content)
-        if not content:
-            return BuildResult(pages=self._page_count(), unchanged=len(self.plan.pages), warnings=self.warnings,
-                               site=self.site)
         old_site, old_plan = self.site, self.plan
+        try:
+            if "site_config.yaml" in names or any(n.startswith(("templates/", "locales/")) for n in names):
+                return self._rerender_all(config_changed="site_config.yaml" in names, content=content)
+            if not content:
+                return BuildResult(pages=self._page_count(), unchanged=len(self.plan.pages), warnings=self.warnings,
+                                   site=self.site)
+            return self._rebuild_content(content, old_site, old_plan)
+        except BaseException:
+            # Compare the next rebuild with what is on disk, not with what failed to get there.
+            self.site, self.plan = old_site, old_plan
+            old_plan.renderer.use_site(old_site)
+            raise
+
+    def _rebuild_content(self, content: list[str], old_site: Site, old_plan: SitePlan) -> BuildResult:
         loading = Report()
         for name in content:
             self._reload_file(name, loading)
@@ -266,11 +277,16 @@ class Builder:
         if not self._join_tasks(content, report):
             report = Report(problems=list(self.load_problems))
             self._join(report)
-        with template_problems(self.root, report):
-            plan = self._plan(report, renderer=old_plan.renderer, previous=old_plan)
+        same_lists = _same_lists(old_site, self.site)
+        if same_lists:  # no page added or removed, every list in the same order: the same plan
+            old_plan.renderer.use_site(self.site)
+            plan = dataclasses.replace(old_plan)
+        else:
+            with template_problems(self.root, report):
+                plan = self._plan(report, renderer=old_plan.renderer, previous=old_plan)
         _stop_on_errors(report, self.strict)
         self.plan = plan
-        specs = _affected(old_site, self.site, old_plan, plan)
+        specs = _affected(old_site, self.site, old_plan, plan, same_lists)
         self.warnings = report.warnings
         if specs is None:
             return self._write_pages(old_plan, [i for i in range(len(plan.pages))])
@@ -329,6 +345,7 @@ class Builder:
         if found.errors or set(fresh.tasks) != set(ids.values()):
             return False
         site = copy.copy(old)
+        site.__dict__.pop("_latest_updates", None)  # computed again for the new tasks when asked
         site.records = copy.copy(old.records)
         site.records.tasks = {t: fresh.tasks.get(t, task) for t, task in old.records.tasks.items()}
         site.records.raw = type(old.records.raw)()
@@ -451,7 +468,19 @@ def _walk_order(path: str) -> tuple:
     return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
 
 
-def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan) -> set[PageSpec] | None:
+def _same_lists(old: Site, new: Site) -> bool:
+    """Whether every task keeps its place in every list: only fields that lists do not order
+    or filter by changed (titles, descriptions, progress, deadlines, agencies)."""
+    if old.tasks.keys() != new.tasks.keys() or old.anchors != new.anchors:
+        return False
+    for task_id, task in new.tasks.items():
+        before = old.tasks[task_id]
+        if before is not task and (before.status, before.province, before.directive) != (task.status, task.province, task.directive):
+            return False
+    return True
+
+
+def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan, same_lists: bool = False) -> set[PageSpec] | None:
     """The pages that show a record that changed; None when every page must be rendered again.
 
     Edits of tasks and of agencies' names are followed precisely (they are what editors
@@ -497,10 +526,26 @@ def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan) -> set[P
             groups |= {("tasks-by-status", task.status), ("task-list", None)}
     specs: set[PageSpec] = set()
     listings: dict[tuple, tuple[list, list]] = {}
+    positions: dict[tuple, int] = {}  # (list kind, key, task) → its page, when no list changed order
+    if same_lists:
+        for task_id in shown:
+            task = new.tasks.get(task_id)
+            if task is None:
+                continue
+            for kind, key in (("task-list", None), ("tasks-by-status", task.status),
+                              *(("tasks-by-province", p) for p in _shown_provinces(new, task.province))):
+                if (kind, key) not in listings:
+                    listings[(kind, key)] = ([], [t.id for t in listed_tasks(new, kind, key)]) if kind != "task-list" \
+                        else ([], list(new.tasks))
+                positions[(kind, key, task_id)] = listings[(kind, key)][1].index(task_id) // PAGE_SIZE
     for _, spec, _ in plan.pages:
         if (spec.kind, spec.key) not in groups:
             continue
-        if spec.kind in PAGINATED:
+        if spec.kind in PAGINATED and same_lists:
+            window = spec.page - 1
+            if not any(positions.get((spec.kind, spec.key, t)) == window for t in shown):
+                continue
+        elif spec.kind in PAGINATED:
             if (spec.kind, spec.key) not in listings:
                 listings[(spec.kind, spec.key)] = ([t.id for t in listed_tasks(old, spec.kind, spec.key)],
                                                    [t.id for t in listed_tasks(new, spec.kind, spec.key)])
@@ -527,9 +572,8 @@ def _summaries(old: Site, new: Site, tasks: set[str], agencies: set[str], plan: 
         if (a.status, a.updates, a.province) != (b.status, b.updates, b.province) \
                 or old.deadlines.get(task_id) != new.deadlines.get(task_id):
             found.add("home")  # counts by province and status, overdue, latest updates
-        elif a.title != b.title and (a.updates or b.updates):
-            latest = {t.id for site in (old, new) for _, t in plan.renderer.latest_updates_of(site)}
-            if task_id in latest:
+        elif a.title != b.title and a.updates:  # same updates: in the latest ones before and after, or not
+            if task_id in {t.id for _, t in plan.renderer.latest_updates_of(old)}:
                 found.add("home")
         if a.province != b.province:
             found.add("province-list")

@@ -118,7 +118,10 @@ class Renderer:
                 lstrip_blocks=True,
                 auto_reload=False,  # one renderer per build; a template edit makes a new one
             )
-            env.install_gettext_translations(load_translations(root / "locales", lang, report), newstyle=True)
+            translations = load_translations(root / "locales", lang, report)
+            env.install_gettext_translations(translations, newstyle=True)
+            gettext, ngettext = _direct_gettext(translations)
+            env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
             dates = DateFormatter(lang, config.date_format.get(lang, "d MMMM y"))
             env.filters.update(
                 t=lambda text, lang=lang: self.text(text, lang),
@@ -164,6 +167,11 @@ class Renderer:
 
     @staticmethod
     def latest_updates_of(site: Site, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
+        if tasks is None and limit == 10:  # the home page's, asked again by incremental rebuilds
+            known = site.__dict__.get("_latest_updates")
+            if known is None:
+                known = site.__dict__["_latest_updates"] = Renderer.latest_updates_of(site, list(site.tasks.values()))
+            return known
         pool = tasks if tasks is not None else site.tasks.values()
         return heapq.nlargest(limit, ((u, t) for t in pool for u in t.updates), key=lambda pair: (pair[0].date, pair[1].id))
 
@@ -212,6 +220,27 @@ class Renderer:
         return self.environments[lang].get_template(template_name).render(**context)
 
 
+def _direct_gettext(translations) -> tuple:
+    """Jinja's newstyle gettext without its per-call context lookup (a task page makes ~50 calls).
+
+    Same results: the translation as Markup, always formatted with the variables, so
+    ``%%`` and escaping behave exactly as with ``install_gettext_translations(newstyle=True)``.
+    """
+    known: dict[str, Markup] = {}
+
+    def gettext(string: str, /, **variables: Any) -> str:
+        translated = known.get(string)
+        if translated is None:
+            translated = known[string] = Markup(translations.gettext(string))
+        return translated % variables
+
+    def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return Markup(translations.ngettext(singular, plural, num)) % variables
+
+    return gettext, ngettext
+
+
 def css_fingerprint(css: bytes) -> str:
     return hashlib.sha256(css).hexdigest()[:10]
 
@@ -228,6 +257,7 @@ class SitePlan:
     assets: dict[str, bytes]
     pages: list[tuple[str, PageSpec, str]]  # (output path, spec, language)
     specs_planned: list[PageSpec] = field(default_factory=list)
+    html_pages: int | None = None
 
     def page_bytes(self, index: int) -> bytes:
         _, spec, lang = self.pages[index]

@@ -11,4 +11,6 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 command -v openssl >/dev/null || apt_install openssl
+# The national benchmark script is tested on one tiny province beside Debian's Hugo.
+command -v hugo >/dev/null || apt_install hugo
 exec .venv/bin/python -m pytest -q "$@"
