@@ -135,6 +135,112 @@ def schemas(root: Path) -> None:
     click.echo("Schemas are up to date.")
 
 
+def _ids(values: tuple[str, ...]) -> list[str]:
+    """Ids given as repeated options or separated by commas."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _scaffold(make, **fields) -> None:
+    from minhbach.scaffold import ScaffoldError
+
+    try:
+        relative = make(**fields)
+    except ScaffoldError as error:
+        raise click.ClickException(f"{error}\nNothing was written. / Chưa ghi tệp nào.")
+    click.echo(f"Đã tạo / Created: {relative}")
+    click.echo("Mở tệp để điền các trường còn lại; xem trước: python build.py serve")
+    click.echo("Open the file to fill in the other fields; preview: python build.py serve")
+
+
+def _kinds(name: str) -> list[str]:
+    from minhbach import models
+
+    return list(getattr(models, name).__args__)
+
+
+@cli.group()
+def new() -> None:
+    """Start a new record: asks for (or takes as options) the essential fields and writes a file
+    whose comments explain every field. / Tạo bản ghi mới."""
+
+
+@new.command("province")
+@click.option("--name-vi", prompt="Tên (tiếng Việt), ví dụ Kiên Giang / Name in Vietnamese")
+@click.option("--name-en", prompt="Tên tiếng Anh, ví dụ Kien Giang / Name in English")
+@click.option("--full-name-vi", prompt="Tên đầy đủ (tiếng Việt), ví dụ Tỉnh Kiên Giang / Full name in Vietnamese")
+@click.option("--full-name-en", prompt="Tên đầy đủ tiếng Anh, ví dụ Kien Giang Province / Full name in English")
+@click.option("--kind", type=click.Choice(_kinds("ProvinceKind")), default="province", show_default=True,
+              prompt="Loại đơn vị / Kind of unit")
+@click.option("--parent", default=None, help="For a district-level unit: its province's id.")
+@click.option("--id", "record_id", default=None, help="The id (default: the name folded to ASCII).")
+@click.pass_obj
+def new_province(root: Path, **fields) -> None:
+    """A province or district-level unit: content/provinces/<id>.yaml."""
+    from minhbach.scaffold import new_province as make
+
+    _scaffold(make, root=root, **fields)
+
+
+@new.command("agency")
+@click.option("--name-vi", prompt="Tên đầy đủ (tiếng Việt), ví dụ Sở Tài chính tỉnh Kiên Giang / Full name in Vietnamese")
+@click.option("--name-en", prompt="Tên đầy đủ tiếng Anh / Full name in English")
+@click.option("--short-vi", prompt="Tên ngắn (tiếng Việt), ví dụ Sở Tài chính / Short name in Vietnamese")
+@click.option("--short-en", prompt="Tên ngắn tiếng Anh, ví dụ Department of Finance / Short name in English")
+@click.option("--kind", type=click.Choice(_kinds("AgencyKind")), prompt="Loại cơ quan / Kind of agency")
+@click.option("--province", default="", prompt="Mã tỉnh (bỏ trống nếu là cơ quan trung ương) / Province id (empty: national)")
+@click.option("--abbr", default=None, help="Abbreviation, e.g. STC.")
+@click.option("--id", "record_id", default=None, help="The id (default: short name and province id).")
+@click.pass_obj
+def new_agency(root: Path, province: str, **fields) -> None:
+    """An agency: content/agencies/<id>.yaml."""
+    from minhbach.scaffold import new_agency as make
+
+    _scaffold(make, root=root, province=province.strip() or None, **fields)
+
+
+@new.command("directive")
+@click.option("--number", prompt="Số và ký hiệu, ví dụ 950/QĐ-TTg / Number and symbol")
+@click.option("--kind", type=click.Choice(_kinds("DirectiveKind")), prompt="Loại văn bản / Kind of document")
+@click.option("--issuer", prompt="Mã cơ quan ban hành, ví dụ ubnd-kien-giang / Issuer's agency id")
+@click.option("--date", prompt="Ngày ban hành YYYY-MM-DD / Date of issue")
+@click.option("--title-vi", prompt="Trích yếu (tiếng Việt) / Subject line in Vietnamese")
+@click.option("--title-en", prompt="Trích yếu tiếng Anh / Subject line in English")
+@click.option("--province", default="", prompt="Mã tỉnh (bỏ trống nếu là văn bản trung ương) / Province id (empty: national)")
+@click.option("--id", "record_id", default=None, help="The id (default: number and year folded to ASCII).")
+@click.pass_obj
+def new_directive(root: Path, province: str, **fields) -> None:
+    """A document: content/directives/<id>/directive.yaml."""
+    from minhbach.scaffold import new_directive as make
+
+    _scaffold(make, root=root, province=province.strip() or None, **fields)
+
+
+@new.command("task")
+@click.option("--directive", prompt="Mã văn bản giao nhiệm vụ, ví dụ 1320-ubnd-kt-2020 / Id of the assigning document")
+@click.option("--title-vi", prompt="Tên nhiệm vụ (tiếng Việt) / Task title in Vietnamese")
+@click.option("--title-en", prompt="Tên nhiệm vụ tiếng Anh / Task title in English")
+@click.option("--lead", multiple=True, help="Lead agency id (repeat, or separate by commas).")
+@click.option("--coordinating", multiple=True, help="Coordinating agency id (repeat, or separate by commas).")
+@click.option("--quote-vi", prompt="Nguyên văn đoạn giao nhiệm vụ (tiếng Việt) / The assigning words, exactly")
+@click.option("--quote-en", default=None, help="The quote's faithful English translation.")
+@click.option("--ref-vi", default=None, help="Where in the document, e.g. 'Mục 1'.")
+@click.option("--ref-en", default=None, help="The same in English, e.g. 'Section 1'.")
+@click.option("--province", default=None, help="Province id (default: the document's).")
+@click.option("--deadline-kind", type=click.Choice(_kinds("DeadlineKind")), default="none", show_default=True)
+@click.option("--deadline-date", default=None, help="day: YYYY-MM-DD; month: YYYY-MM; year: YYYY.")
+@click.option("--deadline-text-vi", default=None, help="The deadline as written, e.g. 'trước ngày 30/9/2022'.")
+@click.option("--deadline-text-en", default=None)
+@click.option("--id", "record_id", default=None, help="The id (default: the document's id and the next free number).")
+@click.pass_obj
+def new_task(root: Path, lead: tuple[str, ...], coordinating: tuple[str, ...], **fields) -> None:
+    """A task a document assigns: content/tasks/<directive>/<id>.yaml."""
+    from minhbach.scaffold import new_task as make
+
+    leads = _ids(lead) or _ids((click.prompt("Mã cơ quan chủ trì, cách nhau bởi dấu phẩy / Lead agency ids, "
+                                              "separated by commas"),))
+    _scaffold(make, root=root, lead=leads, coordinating=_ids(coordinating), **fields)
+
+
 @cli.group()
 def comments() -> None:
     """Residents' comments: publish the approved ones, configure the comment server."""

@@ -207,3 +207,4 @@ def _stop_on_errors(report: Report, strict: bool) -> None:
         if strict:
             problems = [replace(p, severity=ERROR) for p in problems]
         raise SiteError(problems)
+

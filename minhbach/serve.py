@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import mimetypes
+import os
+import re
 import shutil
 import signal
 import tempfile
-from pathlib import Path
+import time
+from collections.abc import Callable
+from html import escape
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 import click
+from livereload.watcher import Watcher
 
 from .config import load_config
 from .isso import LOCAL_FOLDER, IssoError, IssoServer
-from .pipeline import build_site
-from .problems import SiteError, format_problems
+from .i18n import load_translations
+from .incremental import Builder
+from .problems import ERROR, Problem, Report, SiteError, format_problems
 from .security import script_hash
 
 WATCHED = ("content", "templates", "locales", "site_config.yaml")
+PROBLEMS_PAGE = "/_preview/"  # the problems on a page of their own; never a path of the site
+STYLE = "/_preview/preview.css"  # a file, not inline: the pages' Content-Security-Policy allows no inline style
+PREVIEW_CSS = """
+.preview-problems{background:#fff4f4;color:#1a1a1a;border:3px solid #b00020;margin:0 0 1rem;padding:.75rem 1rem;
+font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere}
+.preview-problems h2{color:#b00020;font-size:1.15rem;margin:0 0 .5rem}
+.preview-problems ol{margin:.5rem 0 0;padding-left:1.5rem}
+.preview-problems li{margin:.25rem 0}
+.preview-problems code{font-family:ui-monospace,monospace;font-size:.95em}
+.preview-where{font-weight:bold}
+.preview-hint{color:#333}
+"""
 # The inline script livereload (2.x) puts before </head> of every preview page. Pages allow no
 # inline script, so the preview's Content-Security-Policy allows exactly this one by its hash.
 LIVE_RELOAD_SCRIPT = (
@@ -29,53 +50,211 @@ LIVE_RELOAD_SCRIPT = (
 def serve(root: Path, host: str, port: int, open_browser: bool = False, comments_port: int | None = None) -> None:
     """Serve a preview on ``host:port``; output/ is never touched by the preview.
 
+    The preview never stops on a mistake: while the content is broken, every page shows the
+    problems above the last good version of the page, and the next good save clears them.
     When comments are on, a real Isso runs beside it on 127.0.0.1 (see start_comments).
     """
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
 
-    preview = Path(tempfile.mkdtemp(prefix="minhbach-preview-"))
+    folder = Path(tempfile.mkdtemp(prefix="minhbach-preview-"))
     overrides = {"base_url": f"http://{host}:{port}", "base_path": "/"}
     csp_sources = {"script-src": [script_hash(LIVE_RELOAD_SCRIPT)], "connect-src": [f"ws://{host}:{port}"]}
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     comments = start_comments(root, host, port, comments_port)
     if comments is not None:
         overrides["comments.url"] = comments.url
-
-    def rebuild() -> None:
-        try:
-            result = build_site(root, preview / "site", overrides=overrides, csp_sources=csp_sources)
-        except SiteError as error:
-            click.echo(format_problems(error.problems), err=True)
-            click.echo("The preview keeps showing the last good build until this is fixed.", err=True)
-            return
-        if result.warnings:
-            click.echo(format_problems(result.warnings), err=True)
-        click.echo(f"Rebuilt: {result.pages} pages ({result.written} changed).")
-
+    # No build manifest: the preview's folder is new each time, and .cache/ stays the build's.
+    preview = Preview(root, Builder(root, folder / "site", overrides=overrides, csp_sources=csp_sources, manifest=False))
     try:
-        rebuild()
-        if not (preview / "site").exists():
-            raise click.ClickException("The first build failed; fix the problems above and run serve again.")
-        server = Server()
-        for name in WATCHED:
-            if (root / name).exists():
-                server.watch(str(root / name), rebuild, delay=0.3)
+        preview.rebuild()
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however quick the saves
+        server = Server(preview.app, watcher=SourceWatcher(root, preview.rebuild))
         click.echo(f"Serving the preview at http://{host}:{port}/ (Ctrl+C to stop)")
-        server.serve(root=str(preview / "site"), host=host, port=port, open_url_delay=1 if open_browser else None,
-                     restart_delay=0)
+        click.echo(f"Problems, if any, are also listed at http://{host}:{port}{PROBLEMS_PAGE}")
+        server.serve(host=host, port=port, open_url_delay=1 if open_browser else None, restart_delay=0,
+                     debug=False, live_css=False)
     finally:
         if comments is not None:
             comments.stop()
             click.echo("Stopped the comment server.")
-        shutil.rmtree(preview, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(modification time, size) of every watched file, by path relative to ``root``."""
+    found: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        top = root / name
+        paths = [top] if top.is_file() else (Path(d) / f for d, _, files in os.walk(top) for f in files)
+        for path in paths:
+            if path.name.startswith(".") or path.name.endswith(("~", ".swp", ".tmp")):
+                continue
+            try:
+                stat = path.stat()
+            except OSError:  # deleted between listing and reading
+                continue
+            found[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+class SourceWatcher(Watcher):
+    """Tells the preview which watched files were saved, created or deleted since the last look."""
+
+    def __init__(self, root: Path, on_change: Callable[[list[str]], None]):
+        super().__init__()
+        self.root = root
+        self.on_change = on_change
+        self.seen = _snapshot(root)
+        for name in WATCHED:  # listed for livereload's log; examine() below does the looking
+            self.watch(str(root / name))
+
+    def examine(self):
+        if self._changes:
+            return self._changes.pop()
+        current = _snapshot(self.root)
+        changed = sorted(name for name in set(current) | set(self.seen) if current.get(name) != self.seen.get(name))
+        self.seen = current
+        if not changed:
+            return None, None
+        self.on_change(changed)
+        self.filepath = "/"  # reload the whole page (never a stylesheet alone: its name has a fingerprint)
+        return self.filepath, None
+
+
+class Preview:
+    """The last good site on disk and the problems of the latest build, served together."""
+
+    def __init__(self, root: Path, builder: Builder):
+        self.root = root
+        self.builder = builder
+        self.site = builder.output
+        self.problems: list[Problem] = []
+        self.pending: set[str] = set()
+        self.language = "vi"
+
+    def rebuild(self, changed: list[str] | None = None) -> None:
+        """Rebuild what ``changed`` touches (everything when None); on failure keep the last good
+        site and remember the problems. Never raises."""
+        if changed:
+            click.echo(f"Changed: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+        # Files saved since the last good build are read again until one succeeds, so a
+        # template edit while a record is broken still reports the record.
+        self.pending.update(changed or ())
+        started = time.perf_counter()
+        try:
+            result = self.builder.rebuild(sorted(self.pending)) if changed is not None else self.builder.build(force=True)
+        except SiteError as error:
+            self.problems = sorted(set(error.problems), key=lambda p: (p.severity != ERROR, p))
+        except Exception as error:  # an engine bug must not end the preview either
+            self.problems = [Problem("", 0, "", f"the build stopped unexpectedly: {type(error).__name__}: {error}",
+                                     "undo the last change; if this stays, report it to the site's developers")]
+            self.builder.site = None  # start again from scratch next time
+        else:
+            self.problems = []
+            self.pending.clear()
+            if result.warnings:
+                click.echo(format_problems(result.warnings), err=True)
+            click.echo(f"Rebuilt in {time.perf_counter() - started:.2f} s: {result.pages} pages "
+                       f"({result.written} files written).")
+        self.language = self._language()
+        if self.problems:
+            click.echo(format_problems([p for p in self.problems if p.severity == ERROR] or self.problems), err=True)
+            click.echo("The preview shows these problems above the last good pages until they are fixed.", err=True)
+
+    def _language(self) -> str:
+        try:
+            return load_config(self.root).default_language
+        except SiteError:
+            return self.language
+
+    def translations(self):
+        return load_translations(self.root / "locales", self.language, Report())
+
+    def app(self, environ: dict, start_response) -> list[bytes]:
+        """WSGI: the built files, with the problems shown on every page while the content is broken."""
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        if path == PROBLEMS_PAGE.rstrip("/") or path == PROBLEMS_PAGE:
+            return self._respond(start_response, "200 OK", "text/html; charset=utf-8", self.problems_page())
+        if path == STYLE:
+            return self._respond(start_response, "200 OK", "text/css; charset=utf-8", PREVIEW_CSS.encode())
+        relative = PurePosixPath(path.lstrip("/"))
+        if ".." in relative.parts:
+            return self._respond(start_response, "404 Not Found", "text/plain; charset=utf-8", b"Not found")
+        target = self.site.joinpath(*relative.parts)
+        if target.is_dir():
+            if not path.endswith("/"):
+                start_response("301 Moved Permanently", [("Location", quote(path) + "/"), ("Content-Length", "0")])
+                return [b""]
+            target = target / "index.html"
+        status = "200 OK"
+        if not target.is_file():
+            status, target = "404 Not Found", self.site / "404.html"
+        try:
+            body = target.read_bytes()
+        except OSError:  # no good build yet: the problems are all there is to show
+            return self._respond(start_response, "503 Service Unavailable", "text/html; charset=utf-8",
+                                 self.problems_page())
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            kind = "text/html; charset=utf-8"
+            if self.problems:
+                body = self.with_banner(body)
+        return self._respond(start_response, status, kind, body, cache=False)
+
+    @staticmethod
+    def _respond(start_response, status: str, kind: str, body: bytes, cache: bool = False) -> list[bytes]:
+        start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+        return [body]
+
+    def banner(self) -> str:
+        """The problems as an alert, in the site's default language."""
+        _ = self.translations().gettext
+        errors = [p for p in self.problems if p.severity == ERROR] or self.problems
+        hint_label = escape(_("Hint:"))
+        items = []
+        for problem in errors:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            parts = [f'<code class="preview-where">{escape(where)}</code>' if where else ""]
+            if problem.field:
+                parts.append(f'<code class="preview-field">{escape(problem.field)}</code>')
+            line = ": ".join(p for p in parts if p)
+            hint = f'<br><span class="preview-hint">{hint_label} {escape(problem.hint)}</span>' if problem.hint else ""
+            items.append(f"<li>{line}{': ' if line else ''}{escape(problem.message)}{hint}</li>")
+        heading = escape(_("The content has %(count)d problem(s); the preview shows the last good version.")
+                         % {"count": len(errors)})
+        advice = escape(_("Fix each file at the line shown and save it: this page reloads by itself."))
+        return (f'<section class="preview-problems" role="alert" aria-labelledby="preview-problems-title" '
+                f'lang="{self.language}"><h2 id="preview-problems-title">{heading}</h2><p>{advice}</p>'
+                f'<ol>{"".join(items)}</ol></section>')
+
+    def with_banner(self, page: bytes) -> bytes:
+        text = page.decode("utf-8", "replace")
+        text = text.replace("</head>", f'<link rel="stylesheet" href="{STYLE}"></head>', 1)
+        match = re.search(r"<body[^>]*>", text)
+        at = match.end() if match else 0
+        return (text[:at] + self.banner() + text[at:]).encode("utf-8")
+
+    def problems_page(self) -> bytes:
+        """A page of its own with the problems (or the news that there are none)."""
+        _ = self.translations().gettext
+        title = escape(_("Preview problems"))
+        none = escape(_("No problems: the preview is up to date."))
+        home = escape(_("Home page"))
+        body = self.banner() if self.problems else f"<p>{none}</p>"
+        return (f'<!doctype html><html lang="{self.language}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+                f'<link rel="stylesheet" href="{STYLE}"></head><body><main><h1>{title}</h1>{body}'
+                f'<p><a href="/">{home}</a></p></main></body></html>').encode("utf-8")
 
 
 def start_comments(root: Path, host: str, port: int, comments_port: int | None) -> IssoServer | None:
     """Start Isso for the preview, with its database in .comments/ (kept between previews)."""
     try:
         comments = load_config(root).comments
-    except SiteError as error:
-        raise click.ClickException(format_problems(error.problems))
+    except SiteError:  # the preview shows the problems; comments wait for a restart with a good config
+        click.echo("site_config.yaml has problems: the comment server is not started this time.", err=True)
+        return None
     if not comments.enabled:
         return None
     origins = [f"http://{host}:{port}"] + ([f"http://localhost:{port}"] if host == "127.0.0.1" else [])

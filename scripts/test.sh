@@ -13,4 +13,12 @@ fi
 command -v openssl >/dev/null || apt_install openssl
 # The national benchmark script is tested on one tiny province beside Debian's Hugo.
 command -v hugo >/dev/null || apt_install hugo
+# Quality gates (docs/quality.md): Java runs the Nu HTML Checker; npm installs it, axe-core and
+# Lighthouse from package-lock.json, again only when the lock file changed.
+command -v java >/dev/null || apt_install default-jre-headless
+command -v npm >/dev/null || apt_install npm
+if ! cmp -s package-lock.json node_modules/.installed-lock.json; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.installed-lock.json
+fi
 exec .venv/bin/python -m pytest -q "$@"

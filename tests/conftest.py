@@ -262,3 +262,44 @@ class Pages:
 @pytest.fixture(scope="session")
 def pages(bundled_site) -> Pages:
     return Pages(bundled_site[0])
+
+
+# ---------------------------------------------------------------------------
+# Quality gates (quality/): the bundled site as the gates read it, and breakable copies.
+# ---------------------------------------------------------------------------
+
+ARTIFACTS = ROOT / "artifacts"
+QUALITY_FIGURES: list[str] = []  # printed at the end of the run (page weights, screenshots…)
+
+
+@pytest.fixture(scope="session")
+def quality_site(bundled_site):
+    """The bundled site, built once, as the quality gates read it."""
+    from quality import BuiltSite
+
+    return BuiltSite.from_config(bundled_site[0], ROOT)
+
+
+@pytest.fixture
+def breakable_site(built_fixture_site, tmp_path):
+    """A private copy of the fixture site's output, for a gate's test to break."""
+    from quality import BuiltSite
+
+    output = tmp_path / "output"
+    shutil.copytree(built_fixture_site / "output", output)
+    return BuiltSite.from_config(output, built_fixture_site)
+
+
+def break_page(site, page: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there, so the breakage is real) with ``new`` in one page."""
+    path = site.output / page
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{page} has no {old!r} to break"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if QUALITY_FIGURES:
+        terminalreporter.section("quality figures")
+        for line in QUALITY_FIGURES:
+            terminalreporter.write_line(line)
