@@ -183,7 +183,7 @@ class Builder:
                          csp_sources=self.csp_sources, previous=previous)
 
     def _load(self, report: Report) -> None:
-        self.raw = load_content(self.root, report, self.jobs)
+        self.raw = load_content(self.root, report)
         self.load_problems = list(report.problems)
         self._join(report)
 

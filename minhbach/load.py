@@ -131,15 +131,10 @@ def is_inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_content(root: Path, report: Report, jobs: int = 1) -> RawContent:
-    """Read content/ under ``root`` into raw records, texts, pages and sources.
-
-    With jobs > 1 a large content folder is parsed by forked processes, each reading a
-    run of files in order, so records, problems and their order are the same.
-    """
+def load_content(root: Path, report: Report) -> RawContent:
+    """Read content/ under ``root`` into raw records, texts, pages and sources."""
     content_dir = root / "content"
     found = RawContent()
-    pending: list[tuple[Path, tuple[str, ...], str]] = []
     if not content_dir.is_dir():
         report.error("content", 0, "", "the content folder is missing", "create content/ or run from the site's folder")
         return found
@@ -163,32 +158,8 @@ def load_content(root: Path, report: Report, jobs: int = 1) -> RawContent:
                 report.error(name, 0, "", "this file is a link to outside content/; it was refused",
                              "copy the file into content/ instead of linking it")
                 continue
-            pending.append((path, path.relative_to(content_dir).parts, name))
-    if jobs > 1 and len(pending) >= 1000:
-        _read_in_parallel(pending, found, report, jobs)
-    else:
-        for path, parts, name in pending:
-            _read_one(path, parts, name, found, report)
+            _read_one(path, path.relative_to(content_dir).parts, name, found, report)
     return found
-
-
-def _read_in_parallel(pending: list, found: RawContent, report: Report, jobs: int) -> None:
-    from .parallel import fork_map
-
-    def work(run: list) -> tuple[RawContent, list]:
-        part, problems = RawContent(), Report()
-        for path, parts, name in run:
-            _read_one(path, parts, name, part, problems)
-        return part, problems.problems
-
-    size = -(-len(pending) // jobs)
-    for part, problems in fork_map(work, [pending[i:i + size] for i in range(0, len(pending), size)]):
-        found.records += part.records
-        found.texts.update(part.texts)
-        found.pages.update(part.pages)
-        found.sources.update(part.sources)
-        found.unreadable |= part.unreadable
-        report.extend(problems)
 
 
 def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, report: Report) -> None:
