@@ -307,6 +307,13 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
     for env in renderer.environments.values():
         env.globals["csp"] = policy.meta
     assets["_headers"] = policy.headers_file(config.base_path)
+    # The site's icon, so a browser does not ask for /favicon.ico and get a 404 on every first visit.
+    icon = root / "templates" / "assets" / "favicon.svg"
+    icon_name = f"assets/favicon.{css_fingerprint(icon.read_bytes())}.svg" if icon.is_file() else ""
+    if icon_name:
+        assets[icon_name] = icon.read_bytes()
+    for env in renderer.environments.values():
+        env.globals["favicon"] = renderer.urls.asset(icon_name) if icon_name else ""
     if config.comments.enabled:  # the first-party loader that fetches the comment widget on request
         loader = (root / "templates" / "assets" / "comments.js").read_bytes()
         loader_name = f"assets/comments.{css_fingerprint(loader)}.js"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -128,6 +127,7 @@ class BuiltSite:
         self.base_url = base_url.rstrip("/")
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         self.pages = sorted(p.relative_to(self.output).as_posix() for p in self.output.rglob("*.html"))
+        self._parsed: dict[str, tuple[tuple[int, int], ParsedPage]] = {}
 
     @classmethod
     def from_config(cls, output: Path, root: Path) -> "BuiltSite":
@@ -137,12 +137,17 @@ class BuiltSite:
         config = load_config(root)
         return cls(output, config.base_url, config.base_path)
 
-    @functools.lru_cache(maxsize=None)
     def parsed(self, page: str) -> ParsedPage:
-        reader = _Reader()
-        reader.feed((self.output / page).read_text(encoding="utf-8"))
-        reader.close()
-        return reader.page
+        """The page parsed, once for each version of the file (tests change pages between checks)."""
+        stat = (self.output / page).stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = self._parsed.get(page)
+        if cached is None or cached[0] != version:
+            reader = _Reader()
+            reader.feed((self.output / page).read_text(encoding="utf-8"))
+            reader.close()
+            cached = self._parsed[page] = (version, reader.page)
+        return cached[1]
 
     def url_of(self, page: str) -> str:
         """The root-relative address a page is served at (index.html → its folder)."""

@@ -86,3 +86,33 @@ def test_a_dead_sitemap_entry_is_reported(breakable_site):
     problems = {str(p) for p in check_links(site)}
     assert "sitemap.xml: <loc> https://example.org/en/about/ leads to no page" in problems
     assert any(p.startswith("vi/about/index.html: ") and "hreflang=" not in p for p in problems)
+
+
+def test_a_site_under_a_sub_path_is_followed_through_its_absolute_and_root_relative_links(make_site, tmp_path):
+    from minhbach.pipeline import build_site
+
+    root = make_site()
+    build_site(root, tmp_path / "out", overrides={"base_path": "/ban-tin/"})
+    site = BuiltSite(tmp_path / "out", "https://example.org", "/ban-tin/")
+    assert check_links(site) == []
+    break_page(site, TASK_EN, "<h1>", '<a href="/en/tasks/">outside</a><a href="/ban-tin/en/nope/">dead</a><h1>')
+    problems = sorted(p.message for p in check_links(site))
+    assert len(problems) == 2, problems
+    assert 'href="/ban-tin/en/nope/"> leads to no page' in problems[0]
+    assert 'href="/en/tasks/"> points outside the site\'s base path /ban-tin/' in problems[1]
+
+
+def test_the_command_line_lists_every_problem_and_fails(breakable_site, built_fixture_site):
+    from click.testing import CliRunner
+
+    from quality.__main__ import main
+
+    clean = CliRunner().invoke(main, [str(breakable_site.output), "--root", str(built_fixture_site)])
+    assert clean.exit_code == 0, clean.output
+    assert f"{len(breakable_site.pages)} pages pass." in clean.output
+    break_page(breakable_site, TASK_EN, "<h1>", '<a href="/en/nope/">dead</a><h1 id="main">')
+    broken = CliRunner().invoke(main, [str(breakable_site.output), "--root", str(built_fixture_site)])
+    assert broken.exit_code == 1
+    assert "valid HTML: 1 problem(s)" in broken.output and "links: 2 problem(s)" in broken.output
+    assert f"{TASK_EN}: line" in broken.output and "Duplicate ID “main”" in broken.output
+    assert '<a href="/en/nope/"> leads to no page' in broken.output
