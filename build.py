@@ -80,7 +80,13 @@ def check(root: Path, strict: bool, output_format: str, show_acknowledged: bool)
     try:
         result = build_site(root, write=False)
     except SiteError as error:
-        emit(as_errors(error.problems) if strict else error.problems)
+        try:
+            entries = load_config(root).acknowledged
+        except SiteError:
+            entries = []
+        errors = [p for p in error.problems if p.severity != WARNING]
+        warnings = acknowledge([p for p in error.problems if p.severity == WARNING], entries).open
+        emit(as_errors(errors + warnings) if strict else errors + warnings)
         raise SystemExit(1)
     config = load_config(root)
     warnings = result.warnings + editorial_warnings(root.resolve(), config, result.site)

@@ -75,12 +75,12 @@ def render(relative: str, title_vi: str, title_en: str, fields: list[Field | str
 def check_id(records: Records, kind: str, record_id: str, path: Path, what: str) -> None:
     if not re.fullmatch(ID_PATTERN, record_id) or len(record_id) > 120:
         raise ScaffoldError(f"'{record_id}' is not a valid id: use lowercase letters a-z, digits and single hyphens "
-                            f"(e.g. so-tai-chinh-kien-giang) / mã không hợp lệ: chỉ dùng chữ thường không dấu, số "
-                            f"và dấu gạch ngang")
+                            f"(e.g. so-tai-chinh-kien-giang)\nmã '{record_id}' không hợp lệ: chỉ dùng chữ thường không "
+                            f"dấu, số và dấu gạch ngang")
     if record_id in records.of_kind(kind) or (kind, record_id) in records.broken or path.exists():
         where = records.paths.get((kind, record_id)) or path.as_posix()
-        raise ScaffoldError(f"the {what} id '{record_id}' already exists ({where}); choose another with --id "
-                            f"/ mã '{record_id}' đã có ({where}); chọn mã khác bằng --id")
+        raise ScaffoldError(f"the {what} id '{record_id}' already exists ({where}); choose another with --id\n"
+                            f"mã '{record_id}' đã có ({where}); chọn mã khác bằng --id")
 
 
 VIETNAMESE = {"agency": "cơ quan", "province": "tỉnh", "directive": "văn bản"}
@@ -285,10 +285,12 @@ def new_task(root: Path, *, directive: str, title_vi: str, title_en: str, lead: 
         "# Tiến độ: mỗi lần có văn bản báo cáo, thêm một mục: date, source (mã văn bản), text, status, progress (0-100).\n"
         "# Progress: for each report, add an item: date, source (document id), text, status, progress (0-100).\n"
         "updates: []\n"
-        "#  - date: 2023-06-30\n"
-        "#    source: 1320-ubnd-kt-2020\n"
-        "#    text: {vi: Đã trình phê duyệt, en: Submitted for approval}\n"
-        "#    status: in-progress",
+        "# updates:\n"
+        "#   - date: YYYY-MM-DD          # ngày của văn bản báo cáo / date of the reporting document\n"
+        "#     source: ma-van-ban        # mã văn bản báo cáo / id of the reporting document\n"
+        "#     text: {vi: Điều văn bản báo cáo, en: What the report says}\n"
+        "#     status: in-progress\n"
+        "#     progress: 50",
     ]
     write_record(root, relative, render(relative, "Nhiệm vụ do văn bản giao", "A task a document assigns", fields))
     return relative

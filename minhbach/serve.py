@@ -27,15 +27,19 @@ from .security import script_hash
 WATCHED = ("content", "templates", "locales", "site_config.yaml")
 PROBLEMS_PAGE = "/_preview/"  # the problems on a page of their own; never a path of the site
 STYLE = "/_preview/preview.css"  # a file, not inline: the pages' Content-Security-Policy allows no inline style
+# The box stays at the top of the window: a reload keeps the reader's scroll position, which
+# would otherwise leave the problems above the screen.
 PREVIEW_CSS = """
 .preview-problems{background:#fff4f4;color:#1a1a1a;border:3px solid #b00020;margin:0 0 1rem;padding:.75rem 1rem;
-font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere}
+font:1rem/1.5 system-ui,sans-serif;overflow-wrap:anywhere;position:sticky;top:0;z-index:10;max-height:60vh;
+overflow-y:auto}
 .preview-problems h2{color:#b00020;font-size:1.15rem;margin:0 0 .5rem}
 .preview-problems ol{margin:.5rem 0 0;padding-left:1.5rem}
 .preview-problems li{margin:.25rem 0}
 .preview-problems code{font-family:ui-monospace,monospace;font-size:.95em}
 .preview-where{font-weight:bold}
 .preview-hint{color:#333}
+.preview-original{color:#444;font-size:.9em}
 """
 # The inline script livereload (2.x) puts before </head> of every preview page. Pages allow no
 # inline script, so the preview's Content-Security-Policy allows exactly this one by its hash.
@@ -70,6 +74,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, comments
         preview.rebuild()
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however quick the saves
         server = Server(preview.app, watcher=SourceWatcher(root, preview.rebuild))
+        click.echo(f"Preview folder: {folder / 'site'}")
         click.echo(f"Serving the preview at http://{host}:{port}/ (Ctrl+C to stop)")
         click.echo(f"Problems, if any, are also listed at http://{host}:{port}{PROBLEMS_PAGE}")
         server.serve(host=host, port=port, open_url_delay=1 if open_browser else None, restart_delay=0,
@@ -105,9 +110,20 @@ class SourceWatcher(Watcher):
         super().__init__()
         self.root = root
         self.on_change = on_change
+        started = time.perf_counter()
         self.seen = _snapshot(root)
+        # Look often (a save shows within a fraction of a second) but spend at most a tenth of
+        # the time looking: a national content set takes longer to list than the bundled one.
+        self.interval = min(2.0, max(0.2, 10 * (time.perf_counter() - started)))
         for name in WATCHED:  # listed for livereload's log; examine() below does the looking
             self.watch(str(root / name))
+
+    def start(self, callback) -> bool:
+        """Poll on our own interval rather than livereload's fixed 0.8 s."""
+        from tornado import ioloop
+
+        ioloop.PeriodicCallback(callback, self.interval * 1000).start()
+        return True
 
     def examine(self):
         if self._changes:
@@ -219,8 +235,14 @@ class Preview:
             if problem.field:
                 parts.append(f'<code class="preview-field">{escape(problem.field)}</code>')
             line = ": ".join(p for p in parts if p)
-            hint = f'<br><span class="preview-hint">{hint_label} {escape(problem.hint)}</span>' if problem.hint else ""
-            items.append(f"<li>{line}{': ' if line else ''}{escape(problem.message)}{hint}</li>")
+            message, hint = in_language(problem.message, _), in_language(problem.hint, _)
+            if message != problem.message:  # the words the terminal shows, for searching and for help
+                message = f'{escape(message)} <span class="preview-original" lang="en">({escape(problem.message)})</span>'
+            else:
+                message = escape(message)
+            hint = f'<br><span class="preview-hint">{hint_label} {escape(hint)}</span>' if problem.hint else ""
+            items.append(f'<li data-problem="{escape(problem.format().splitlines()[0])}">'
+                         f'{line}{": " if line else ""}{message}{hint}</li>')
         heading = escape(_("The content has %(count)d problem(s); the preview shows the last good version.")
                          % {"count": len(errors)})
         advice = escape(_("Fix each file at the line shown and save it: this page reloads by itself."))
@@ -266,6 +288,60 @@ def start_comments(root: Path, host: str, port: int, comments_port: int | None) 
     click.echo(f"Comment server (Isso) at {server.url}, database {server.database}")
     click.echo(f"Moderate comments at {server.url}admin/ with the password {server.admin_password}")
     return server
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue; it is translated when shown."""
+    return message
+
+
+# The engine's most frequent messages and hints, recognised so the preview shows them in the
+# editor's language (translated in locales/ like every interface string). Others stay as written.
+MESSAGES: list[tuple[re.Pattern, str]] = [(re.compile(pattern), message) for pattern, message in [
+    (r"a required field is missing", N_("a required field is missing")),
+    (r"unknown field '(?P<name>.+)'", N_("unknown field '%(name)s'")),
+    (r"'(?P<value>.*)' is not one of the allowed values", N_("'%(value)s' is not one of the allowed values")),
+    (r"'(?P<value>.*)' is not a valid id", N_("'%(value)s' is not a valid id")),
+    (r"unknown agency '(?P<value>.+)'", N_("unknown agency '%(value)s'")),
+    (r"unknown province '(?P<value>.+)'", N_("unknown province '%(value)s'")),
+    (r"unknown locality '(?P<value>.+)'", N_("unknown locality '%(value)s'")),
+    (r"unknown directive '(?P<value>.+)'", N_("unknown directive '%(value)s'")),
+    (r"YAML syntax error at column (?P<column>\d+): (?P<problem>.+)",
+     N_("YAML syntax error at column %(column)s: %(problem)s")),
+    (r"the quoted passage is not in the text of (?P<number>.+) \((?P<file>.+)\)",
+     N_("the quoted passage is not in the text of %(number)s (%(file)s)")),
+    (r"the English text is missing.*", N_("the English text is missing")),
+    (r"'(?P<value>.*)' is not a date written as YYYY-MM-DD", N_("'%(value)s' is not a date written as YYYY-MM-DD")),
+    (r"'(?P<value>.*)' is not a real date: .*", N_("'%(value)s' is not a real date")),
+    (r"template syntax error: (?P<problem>.+)", N_("template syntax error: %(problem)s")),
+    (r"the file is missing", N_("the file is missing")),
+    (r"the file is empty", N_("the file is empty")),
+    (r"must give the text in both languages", N_("must give the text in both languages")),
+    (r"must be a list", N_("must be a list")),
+    (r"the id '(?P<value>.+)' is already used by (?P<file>.+)", N_("the id '%(value)s' is already used by %(file)s")),
+    (r"progress (?P<value>.+) is outside 0-100", N_("progress %(value)s is outside 0-100")),
+    (r"did you mean '(?P<value>.+)'\?", N_("did you mean '%(value)s'?")),
+    (r"add '(?P<name>[^']+):' to this record", N_("add '%(name)s:' to this record")),
+    (r"put text that contains ': ' inside quotes", N_("put text that contains ': ' inside quotes")),
+    (r"check the indentation: .*", N_("check the indentation: fields at the same level must start in the same column")),
+    (r"indent with spaces, not tabs", N_("indent with spaces, not tabs")),
+    (r"copy the words exactly from one paragraph of the text",
+     N_("copy the words exactly from one paragraph of the text")),
+    (r"use one of: (?P<values>.+)", N_("use one of: %(values)s")),
+    (r"add 'en: \.\.\.' beside 'vi: \.\.\.'", N_("add 'en: ...' beside 'vi: ...'")),
+    (r"write it as \{vi: \.\.\., en: \.\.\.\}", N_("write it as {vi: ..., en: ...}")),
+    (r"check the \{% %\} and \{\{ \}\} tags", N_("check the {%% %%} and {{ }} tags")),
+]]
+
+
+def in_language(text: str, gettext) -> str:
+    """``text`` in the preview's language when it is a message the catalogue knows."""
+    for pattern, message in MESSAGES:
+        match = pattern.fullmatch(text)
+        if match:
+            translated = gettext(message)
+            return translated % match.groupdict() if "%" in message else translated
+    return text
 
 
 def _stop_on_terminate(signum, frame) -> None:

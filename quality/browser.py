@@ -7,7 +7,10 @@ site or fails, and a screenshot for a reviewer.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,16 +59,39 @@ class BrowserRun:
     checked: int = 0  # page × width combinations checked
 
 
-def check_in_browser(site: BuiltSite, pages: list[str], widths=WIDTHS, screenshots: Path | None = None) -> BrowserRun:
-    """Open each page at each width in Chromium and report what a reader would run into."""
-    from playwright.sync_api import sync_playwright
+def check_in_browser(site: BuiltSite, pages: list[str], widths=WIDTHS, screenshots: Path | None = None,
+                     workers: int = 2) -> BrowserRun:
+    """Open each page at each width in Chromium and report what a reader would run into.
 
+    ``workers`` browsers share the pages (each in its own process): axe keeps a core busy.
+    """
     if not AXE.is_file():
         raise RuntimeError(f"{AXE} is missing: run `npm ci --ignore-scripts` (scripts/test.sh does)")
-    axe_source = AXE.read_text(encoding="utf-8")
-    run = BrowserRun()
     if screenshots is not None:
         screenshots.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers, os.cpu_count() or 1, len(pages) // 4))
+    if workers == 1:
+        return _check_pages((site.output, site.base_url, site.base_path), pages, widths, screenshots)
+    # Largest first, dealt in turn, so each browser gets a similar load.
+    ordered = sorted(pages, key=lambda p: (site.output / p).stat().st_size, reverse=True)
+    chunks = [ordered[i::workers] for i in range(workers)]
+    where = (site.output, site.base_url, site.base_path)
+    run = BrowserRun()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for part in pool.map(_check_pages, [where] * workers, chunks, [widths] * workers, [screenshots] * workers):
+            run.problems += part.problems
+            run.screenshots += part.screenshots
+            run.checked += part.checked
+    return run
+
+
+def _check_pages(where: tuple, pages: list[str], widths, screenshots: Path | None) -> BrowserRun:
+    """One browser checking ``pages`` of the site at ``where`` (output, base URL, base path)."""
+    from playwright.sync_api import sync_playwright
+
+    site = BuiltSite(*where)
+    axe_source = AXE.read_text(encoding="utf-8")
+    run = BrowserRun()
     with LocalServer(site.output, site.base_path) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -137,31 +163,32 @@ def _check_keyboard(tab) -> list[str]:
     """Tab from the top: the first stop is a skip link to main, and every stop shows its focus."""
     found = []
     # Start where a reader who just opened the page starts: nothing focused, at the top.
-    tab.evaluate("""() => { window.scrollTo(0, 0); const start = document.createElement('span');
-                            start.tabIndex = -1; start.id = 'quality-focus-start';
-                            document.body.prepend(start); start.focus(); }""")
+    tab.evaluate(f"""() => {{ window.scrollTo(0, 0); const start = document.createElement('span');
+                             start.tabIndex = -1; start.id = 'quality-focus-start';
+                             document.body.prepend(start); start.focus();
+                             window.qualityStops = []; window.qualityStyle = {_FOCUS_STYLE}; }}""")
     stops = []
     for _ in range(TABS):
         tab.keyboard.press("Tab")
-        handle = tab.evaluate_handle("document.activeElement")
-        element = handle.as_element()
-        if element is None or tab.evaluate("el => el === document.body", element):
+        focused = tab.evaluate("""() => { const el = document.activeElement;
+                                          if (!el || el === document.body) return null;
+                                          qualityStops.push(el); return qualityStyle(el); }""")
+        if focused is None:
             break
-        stops.append((element, element.evaluate(_FOCUS_STYLE)))
-    tab.evaluate("() => { document.activeElement && document.activeElement.blur(); "
-                 "document.getElementById('quality-focus-start').remove(); }")
-    landmarks = tab.evaluate(_LANDMARKS)
+        stops.append(focused)
+    resting, landmarks = tab.evaluate(f"""() => {{ document.activeElement && document.activeElement.blur();
+                                                document.getElementById('quality-focus-start').remove();
+                                                return [qualityStops.map(qualityStyle), ({_LANDMARKS})()]; }}""")
     if landmarks["skippable"]:
-        first = stops[0][1] if stops else None
+        first = stops[0] if stops else None
         if not first or not first["href"].startswith("#") or first["href"][1:] != landmarks["mainId"] or not landmarks["mainId"]:
             found.append("the first Tab stop is not a skip link to the main content "
                          f"(it is {first['name'] + ' ' + first['href'] if first else 'nothing'})")
-    for element, focused in stops:
+    for focused, rest in zip(stops, resting):
         if not focused["onScreen"]:
             found.append(f"keyboard focus on {focused['name']} is off screen")
             continue
-        resting = element.evaluate(_FOCUS_STYLE)
-        changed = [key for key in ("outline", "shadow", "background", "color", "decoration") if focused[key] != resting[key]]
+        changed = [key for key in ("outline", "shadow", "background", "color", "decoration") if focused[key] != rest[key]]
         if not (focused["outline"] or focused["shadow"]) or not changed:
             found.append(f"keyboard focus on {focused['name']} is not visible (no outline or shadow that "
                          "appears on focus)")

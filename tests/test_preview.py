@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from conftest import FIXTURE_CONTENT, ROOT, TASK_PATH, dedent
 from minhbach.isso import free_port
@@ -96,18 +96,9 @@ class Preview:
 
 
 def problems(page: BeautifulSoup) -> list[str]:
-    """The problems the banner lists, as `file:line: field: message` (the hint left out)."""
+    """The problems the banner lists, each as the terminal prints it: `file:line: field: message`."""
     banner = page.find(class_="preview-problems")
-    if banner is None:
-        return []
-    banner = BeautifulSoup(str(banner), "html.parser")  # a copy: the hints are taken out below
-    found = []
-    for item in banner.find_all("li"):
-        hint = item.find(class_="preview-hint")
-        if hint:
-            hint.extract()
-        found.append(" ".join(item.get_text(" ").split()).replace(" : ", ": "))
-    return found
+    return [item["data-problem"] for item in banner.find_all("li")] if banner else []
 
 
 def heading(page: BeautifulSoup) -> str:
@@ -134,13 +125,15 @@ def test_a_saved_change_shows_up_and_a_mistake_is_shown_over_the_last_good_page(
     status, page = preview.wait_for(TASK_URL, lambda s, p: problems(p), "the problem banner")
     assert status == 200
     assert problems(page) == [BROKEN_LEAD]
-    assert "did you mean 'so-xay-dung-tinh-mau'?" in page.find(class_="preview-hint").get_text()
+    item = " ".join(page.find(class_="preview-problems").find("li").get_text(" ").split())
+    assert item.startswith(f"{TASK_PATH}:12 : lead[0] : không có cơ quan 'so-xay-dung' (unknown agency 'so-xay-dung')")
+    assert "Gợi ý: có phải là 'so-xay-dung-tinh-mau'?" in " ".join(page.find(class_="preview-hint").get_text().split())
     assert heading(page) == "Lập kế hoạch đô thị thông minh năm 2023", "the last good page stays under the banner"
     banner = page.find(class_="preview-problems")
     assert banner["role"] == "alert" and banner["lang"] == "vi"
     assert "lỗi" in banner.find("h2").get_text(), "the editor's language: the site's default, Vietnamese"
     _, other = preview.fetch("/en/")
-    assert BROKEN_LEAD in " ".join(BeautifulSoup(other, "html.parser").get_text(" ").split()).replace(" : ", ": ")
+    assert problems(BeautifulSoup(other, "html.parser")) == [BROKEN_LEAD]
     _, listing = preview.fetch("/_preview/")
     assert problems(BeautifulSoup(listing, "html.parser")) == [BROKEN_LEAD]
     assert BROKEN_LEAD in preview.output, "the terminal shows the same"
@@ -219,14 +212,16 @@ def test_the_open_tab_reloads_by_itself_and_shows_the_problem(preview):
             page.goto(preview.url + TASK_URL)
             page.wait_for_function("() => window.LiveReload !== undefined", timeout=20_000)
             page.wait_for_timeout(500)  # let the socket say hello
+            page.evaluate("window.scrollTo(0, 400)")  # the editor is reading further down the page
             preview.edit(TASK_PATH, "lead: [so-xay-dung-tinh-mau]", "lead: [so-xay-dung]")
             alert = page.get_by_role("alert")
             alert.wait_for(timeout=30_000)
             assert "content/tasks/12-ubnd-kt-2022/mau-1-sxd-ke-hoach.yaml:12" in alert.inner_text()
             assert "unknown agency 'so-xay-dung'" in alert.inner_text()
             assert page.get_by_role("heading", level=1).inner_text() == TITLE
+            expect(alert).to_be_in_viewport()  # a reload keeps the scroll position: the box must still be seen
             box = alert.bounding_box()
-            assert box["width"] <= 360, "the banner fits a phone screen"
+            assert box["width"] <= 360 and box["y"] >= 0, "the banner fits a phone screen"
             assert alert.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid", "its stylesheet loads"
             preview.edit(TASK_PATH, "lead: [so-xay-dung]", "lead: [so-xay-dung-tinh-mau]")
             alert.wait_for(state="detached", timeout=30_000)
