@@ -151,8 +151,11 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     try:
         data = parse_yaml(text) or {}
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise SiteError([Problem(name, mark.line + 1 if mark else 0, "", f"YAML syntax error: {error.problem}")])
+        from .load import describe_yaml_error
+
+        raise SiteError([Problem(name, *describe_yaml_error(error, text))])
+    except yaml.YAMLError as error:
+        raise SiteError([Problem(name, 0, "", f"YAML error: {error}")])
     if not isinstance(data, dict):
         raise SiteError([Problem(name, 1, "", "the file must be a mapping of settings")])
     for key, value in (overrides or {}).items():

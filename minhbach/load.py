@@ -77,14 +77,14 @@ def read_yaml(path: Path, name: str, report: Report) -> Any:
     try:
         return parse_yaml(text)
     except yaml.MarkedYAMLError as error:
-        report.error(name, *_describe_yaml_error(error, text))
+        report.error(name, *describe_yaml_error(error, text))
         return None
     except yaml.YAMLError as error:
         report.error(name, 0, "", f"YAML error: {error}")
         return None
 
 
-def _describe_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str, str]:
+def describe_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, str, str, str]:
     """Turn a PyYAML error into (line, field, message, hint) an editor can act on."""
     problem = error.problem or "invalid YAML"
     mark = error.problem_mark or error.context_mark
@@ -109,6 +109,8 @@ def _describe_yaml_error(error: yaml.MarkedYAMLError, text: str) -> tuple[int, s
         hint = "put text that contains ': ' inside quotes"
     elif "appears twice" in problem:
         hint = "keep one of the two entries"
+    elif "cannot be used in YAML text" in problem:
+        hint = "delete it (control characters often come with text copied from a PDF or a word processor)"
     elif "anchors and aliases" in problem:
         hint = "write the value out in full where it is needed"
     elif "could not determine a constructor" in problem:

@@ -18,7 +18,7 @@ from .load import RawContent
 from .markup import MarkdownRenderer, Rendered
 from .models import DONE_STATUSES, Agency, Directive, Province, Task
 from .problems import Report
-from .transcription import first_difference, words
+from .transcription import first_difference, shown_words, words
 from .validate import MISSING_ENGLISH, Records
 
 INVERSE_RELATION = {
@@ -340,12 +340,15 @@ def _check_transcriptions(site: Site, raw: RawContent, report: Report) -> None:
     for source, documents in sorted(parts.items()):
         published: list[str] = []
         for _, directive_id in sorted(documents):
-            published += words(raw.texts[(directive_id, "vi")][1])
+            # What the page shows, not the Markdown: a passage hidden in a comment or a tag counts as dropped.
+            rendered = site.texts.get((directive_id, "vi"))
+            published += shown_words(rendered.html) if rendered else words(raw.texts[(directive_id, "vi")][1])
         difference = first_difference(words(site.sources[source]), published)
         if difference:
             names = " + ".join(raw.texts[(d, "vi")][0] for _, d in sorted(documents))
             report.error(names, 0, "", f"the full text differs from the original content/sources/{source}: {difference}",
-                         "keep every word of the original, in order; add only Markdown structure and [sic]")
+                         "keep every word of the original, in order; add only Markdown structure and [sic] "
+                         "(words inside <!-- --> or HTML tags are not shown to readers)")
 
 
 def _attach_pages(site: Site, raw: RawContent, renderer: MarkdownRenderer, report: Report) -> None:

@@ -84,10 +84,25 @@ def parse_yaml(text: str) -> Any:
     try:
         data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - raises the readable error
+        try:
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - raises the readable error
+        except yaml.reader.ReaderError as error:
+            raise _unreadable_character(text, error) from None
     if _MAYBE_ALIAS.search(text):
         _refuse_aliases(text)
     return data
+
+
+class ControlCharacter(yaml.MarkedYAMLError):
+    """A character YAML does not allow (a control code pasted from a PDF or a word processor)."""
+
+
+def _unreadable_character(text: str, error: yaml.reader.ReaderError) -> ControlCharacter:
+    position = error.position
+    line = text.count("\n", 0, position)
+    column = position - (text.rfind("\n", 0, position) + 1)
+    mark = yaml.Mark("", position, line, column, None, None)
+    return ControlCharacter(None, None, f"the character U+{error.character:04X} cannot be used in YAML text", mark)
 
 
 # An anchor (&name) or alias (*name) can make a few lines expand into millions of values.

@@ -13,6 +13,8 @@ fi
 command -v openssl >/dev/null || apt_install openssl
 # The national benchmark script is tested on one tiny province beside Debian's Hugo.
 command -v hugo >/dev/null || apt_install hugo
+# Reproducibility test: builds under a fake clock (libfaketime).
+command -v faketime >/dev/null || apt_install faketime
 # Quality gates (docs/quality.md): Java runs the Nu HTML Checker; npm installs it, axe-core and
 # Lighthouse from package-lock.json, again only when the lock file changed.
 command -v java >/dev/null || apt_install default-jre-headless

@@ -13,8 +13,9 @@ import struct
 from collections import defaultdict
 
 import pytest
+import yaml
 
-from conftest import ARTIFACTS, QUALITY_FIGURES, break_page
+from conftest import ARTIFACTS, QUALITY_FIGURES, ROOT, break_page
 from quality import report
 from quality.browser import WIDTHS, check_in_browser
 
@@ -93,3 +94,12 @@ def test_each_accessibility_mistake_names_the_page_and_the_problem(broken_pages,
     assert found("en/documents/index.html", "has 0 main landmarks")
     assert not any(p.startswith("en/index.html") for p in problems), problems  # the untouched page passes
     assert len(run.screenshots) == len(pages) and all(s.is_file() for s in run.screenshots)
+
+
+def test_ci_keeps_the_screenshots_and_reports_of_every_run():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/tests.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["suite"]["steps"]
+    assert any(step.get("run") == "bash .ci/run" for step in steps)
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["if"] == "always()" and upload["with"]["path"] == "artifacts/"
+    assert "/artifacts/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()

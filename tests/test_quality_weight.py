@@ -73,3 +73,4 @@ def test_a_stylesheet_that_fetches_a_web_font_is_reported(breakable_site):
     problems = [str(p) for p in check_weight(breakable_site)]
     assert problems == [f"assets/{css.name}: url(https://fonts.example.com/x.woff2) makes the reader's browser "
                         "fetch from another host"]
+
