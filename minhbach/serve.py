@@ -169,14 +169,24 @@ class Preview:
         else:
             self.problems = []
             self.pending.clear()
-            if result.warnings:
-                click.echo(format_problems(result.warnings), err=True)
+            warnings = self._open(result.warnings)
+            if warnings:
+                click.echo(format_problems(warnings), err=True)
             click.echo(f"Rebuilt in {time.perf_counter() - started:.2f} s: {result.pages} pages "
                        f"({result.written} files written).")
         self.language = self._language()
         if self.problems:
             click.echo(format_problems([p for p in self.problems if p.severity == ERROR] or self.problems), err=True)
             click.echo("The preview shows these problems above the last good pages until they are fixed.", err=True)
+
+    def _open(self, warnings: list[Problem]) -> list[Problem]:
+        """The warnings not acknowledged in site_config.yaml (those are kept on purpose)."""
+        from .checks import acknowledge
+
+        try:
+            return acknowledge(warnings, load_config(self.root).acknowledged).open
+        except SiteError:
+            return warnings
 
     def _language(self) -> str:
         try:

@@ -244,3 +244,22 @@ def test_a_template_saved_while_a_record_is_broken_keeps_the_record_problem(prev
     assert problems(BeautifulSoup(text, "html.parser")) == [BROKEN_LEAD]
     preview.edit(TASK_PATH, "lead: [so-xay-dung]", "lead: [so-xay-dung-tinh-mau]")
     preview.wait_for(TASK_URL, lambda s, p: s == 200 and not problems(p), "the recovery")
+
+
+def test_the_terminal_leaves_out_warnings_acknowledged_in_site_config(make_site):
+    from minhbach.problems import WARNING, Problem
+    from minhbach.serve import Preview as Served
+
+    config = dedent("""
+        title: {vi: Trang thử nghiệm, en: Test site}
+        as_of: 2026-11-23
+        acknowledged:
+          - {file: content/tasks/*.yaml, field: deadline.day, reason: kept as written}
+        """)
+    root = make_site(config=config)
+    kept = Problem(TASK_PATH, 17, "deadline.day", "day 31 does not exist in month 11", "", WARNING)
+    other = Problem(TASK_PATH, 3, "funding", "the English text is missing", "", WARNING, "missing-english")
+    from minhbach.incremental import Builder
+
+    preview = Served(root, Builder(root, root / "preview", manifest=False))
+    assert preview._open([kept, other]) == [other]
