@@ -7,6 +7,7 @@ filters (province, status, agency). Simple templates, as a Hugo user would start
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -31,12 +32,22 @@ LAYOUT_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1><dl>
 LAYOUT_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.status }}</li>{{ end }}</ul>{{ end }}"""
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the pure-Python loader took minutes here
+
+
+@functools.lru_cache(maxsize=None)
+def _read(path: Path) -> dict:
+    """Each record once for both languages."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
 def _front(data: dict, body: str = "") -> str:
     return "---\n" + json.dumps(data, ensure_ascii=False) + "\n---\n" + body + "\n"
 
 
 def write_hugo_site(source: Path, out: Path) -> None:
     """Translate ``source/content`` (our format) into a Hugo site under ``out``."""
+    _read.cache_clear()
     if out.exists():
         shutil.rmtree(out)
     (out / "layouts" / "_default").mkdir(parents=True)
@@ -61,7 +72,7 @@ def write_hugo_site(source: Path, out: Path) -> None:
             (root / section).mkdir(parents=True)
             (root / section / "_index.md").write_text(_front({"title": section}), encoding="utf-8")
         for path in sorted((content / "tasks").rglob("*.yaml")):
-            task = yaml.safe_load(path.read_text(encoding="utf-8"))
+            task = _read(path)
             deadline = task.get("deadline", {})
             front = {
                 "title": task["title"][lang], "status": task["status"], "lead": task["lead"],
@@ -75,15 +86,15 @@ def write_hugo_site(source: Path, out: Path) -> None:
             body = (task.get("description") or {}).get(lang, "")
             (root / "tasks" / f"{task['id']}.md").write_text(_front(front, body), encoding="utf-8")
         for path in sorted((content / "agencies").glob("*.yaml")):
-            agency = yaml.safe_load(path.read_text(encoding="utf-8"))
+            agency = _read(path)
             (root / "agencies" / f"{agency['id']}.md").write_text(
                 _front({"title": agency["name"][lang], "translationKey": agency["id"]}), encoding="utf-8")
         for path in sorted((content / "provinces").glob("*.yaml")):
-            province = yaml.safe_load(path.read_text(encoding="utf-8"))
+            province = _read(path)
             (root / "provinces" / f"{province['id']}.md").write_text(
                 _front({"title": province["full_name"][lang], "translationKey": province["id"]}), encoding="utf-8")
         for path in sorted((content / "directives").glob("*/directive.yaml")):
-            directive = yaml.safe_load(path.read_text(encoding="utf-8"))
+            directive = _read(path)
             text_path = path.parent / f"text.{lang}.md"
             body = text_path.read_text(encoding="utf-8") if text_path.exists() else ""
             (root / "documents" / f"{directive['id']}.md").write_text(

@@ -1,11 +1,17 @@
 """National-scale benchmark: our build beside Hugo's on the same synthetic content.
 
-    python benchmarks/run.py [--provinces 34] [--tasks 300] [--json FILE] [--work DIR]
+    python benchmarks/run.py [--provinces 34] [--tasks 300] [--json FILE] [--work DIR] [--jobs N]
 
 Prints, from one run on one machine: a full clean build (wall time, pages, pages per
-second, peak RSS), search indexing time, a no-change rebuild, the time from editing one
+second, peak memory), search indexing time, a no-change rebuild, the time from editing one
 task, one agency's name and one template to the affected pages being on disk, and Hugo's
 full build of the equivalent site with the ratios. Figures are seconds and MB.
+
+Peak memory is that of the whole process tree: the build forks rendering processes, so
+the script samples every process of the tree every 50 ms and reports the peak of the
+sum of their RSS (shared pages counted once per process, the pessimistic figure) and of
+their PSS (shared pages divided among the processes that share them: what the tree
+really occupies). Hugo, a single process, is measured the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,101 +36,189 @@ from hugo_site import write_hugo_site  # noqa: E402
 from national_content import copy_site_files, generate  # noqa: E402
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float, str]:
-    """Run a command; return wall seconds, its peak RSS in MB (children included) and its output."""
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as stream:
+                found += [int(child) for child in stream.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; zeros when it has gone."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+class TreeMemory(threading.Thread):
+    """Samples the memory of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.peak_rss = self.peak_pss = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            pids, stack = [], [self.pid]
+            while stack:
+                pid = stack.pop()
+                pids.append(pid)
+                stack += _children(pid)
+            totals = [_memory_kb(pid) for pid in pids]
+            self.peak_rss = max(self.peak_rss, sum(r for r, _ in totals))
+            self.peak_pss = max(self.peak_pss, sum(p for _, p in totals))
+            self.stopped.wait(self.every)
+
+
+def timed(command: list[str], cwd: Path | None = None) -> dict:
+    """Run a command; return wall seconds, peak memory of its process tree in MB and its output."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sampler = TreeMemory(process.pid)
+    sampler.start()
     output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, output
+    sampler.stopped.set()
+    sampler.join()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({code}):\n{output[-3000:]}")
+    largest = usage.ru_maxrss / 1024  # the largest single process, from the kernel
+    return {"s": elapsed, "rss_mb": max(sampler.peak_rss / 1024, largest), "pss_mb": sampler.peak_pss / 1024 or largest,
+            "largest_mb": largest, "log": output}
 
 
 def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
 
-def main() -> None:
+def ensure_hugo() -> bool:
+    """Install Debian's hugo when it is missing (root or sudo); False when that is impossible."""
+    if shutil.which("hugo"):
+        return True
+    prefix = [] if os.geteuid() == 0 else (["sudo"] if shutil.which("sudo") else None)
+    if prefix is None or not shutil.which("apt-get"):
+        return False
+    print("Installing Debian's hugo …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(prefix + ["apt-get", "update", "-qq"], check=False, env=env)
+    subprocess.run(prefix + ["apt-get", "install", "-y", "-qq", "hugo"], check=False, env=env)
+    return bool(shutil.which("hugo"))
+
+
+def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--provinces", type=int, default=34)
     parser.add_argument("--tasks", type=int, default=300, help="tasks per province")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/minhbach-national"))
+    parser.add_argument("--work", type=Path, default=None, help="where to generate (default: a new temporary folder)")
+    parser.add_argument("--jobs", type=int, default=None, help="rendering processes (default: one per core)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     parser.add_argument("--skip-hugo", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
-    work: Path = args.work
+    work: Path = args.work or Path(tempfile.mkdtemp(prefix="minhbach-national-"))
     marker = work / f".generated-{args.provinces}x{args.tasks}"
     if not marker.exists():
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
         print(f"Generating {args.provinces} provinces × {args.tasks} tasks in {work} …", flush=True)
+        start = time.perf_counter()
         generate(work, args.provinces, args.tasks)
+        print(f"  generated in {time.perf_counter() - start:.1f} s", flush=True)
         marker.touch()
     copy_site_files(PROJECT, work)
     output = work / "output"
     build = [sys.executable, str(PROJECT / "build.py"), "--root", str(work), "build", "--output", str(output)]
+    if args.jobs:
+        build += ["--jobs", str(args.jobs)]
     figures: dict[str, float] = {}
+    notes: list[str] = []
 
     for leftover in (output, work / ".cache"):
         if leftover.exists():
             shutil.rmtree(leftover)
-    figures["full_s"], figures["peak_rss_mb"], log = timed(build)
+    print("Full clean build …", flush=True)
+    full = timed(build)
+    figures["full_s"], figures["peak_rss_mb"], figures["peak_pss_mb"] = full["s"], full["rss_mb"], full["pss_mb"]
     figures["pages"] = count_pages(output)
     figures["pages_per_s"] = figures["pages"] / figures["full_s"]
-    figures["search_index_s"] = _search_seconds(log)
-    figures["nochange_s"], _, _ = timed(build)
+    search = _search_seconds(full["log"])
+    figures["search_index_s"] = search if search is not None else 0.0
+    if search is None:
+        notes.append("search_index_s is 0: this build has no search index (the build log has no 'search index:' line).")
+    print("No-change rebuild …", flush=True)
+    figures["nochange_s"] = timed(build)["s"]
 
-    figures.update(_edit_latencies(work))
+    print("Edits through the incremental builder (as in the live preview) …", flush=True)
+    edits = subprocess.run(
+        [sys.executable, "-c", "import json, sys; from minhbach.incremental import measure_edits; "
+         "print(json.dumps(measure_edits(sys.argv[1], sys.argv[2])))", str(work), str(output)],
+        cwd=PROJECT, capture_output=True, text=True, check=False)
+    if edits.returncode != 0:
+        raise SystemExit(f"measuring edits failed:\n{edits.stderr[-3000:]}")
+    figures.update(json.loads(edits.stdout.strip().splitlines()[-1]))
 
-    if not args.skip_hugo and shutil.which("hugo"):
+    if not args.skip_hugo and ensure_hugo():
         hugo_dir = work.parent / (work.name + "-hugo")
         write_hugo_site(work, hugo_dir)
         hugo_out = hugo_dir / "public"
         if hugo_out.exists():
             shutil.rmtree(hugo_out)
-        figures["hugo_full_s"], figures["hugo_peak_rss_mb"], _ = timed(
-            ["hugo", "--quiet", "-s", str(hugo_dir), "-d", str(hugo_out)])
+        print("Hugo full build …", flush=True)
+        hugo = timed(["hugo", "--quiet", "-s", str(hugo_dir), "-d", str(hugo_out)])
+        figures["hugo_full_s"], figures["hugo_peak_rss_mb"] = hugo["s"], hugo["rss_mb"]
         figures["hugo_pages"] = count_pages(hugo_out)
         figures["time_ratio"] = figures["full_s"] / figures["hugo_full_s"]
         figures["memory_ratio"] = figures["peak_rss_mb"] / figures["hugo_peak_rss_mb"]
+        figures["memory_ratio_pss"] = figures["peak_pss_mb"] / figures["hugo_peak_rss_mb"]
+    elif not args.skip_hugo:
+        notes.append("Hugo is not installed and could not be installed: no Hugo figures.")
 
     _print_table(figures)
+    for note in notes:
+        print(f"note: {note}")
     if args.json:
         args.json.write_text(json.dumps({k: round(v, 4) for k, v in figures.items()}, indent=2) + "\n", encoding="utf-8")
+    return figures
 
 
-def _search_seconds(log: str) -> float:
+def _search_seconds(log: str) -> float | None:
     """The build reports its search indexing time on a line 'search index: N.NN s'."""
     for line in log.splitlines():
         if line.strip().lower().startswith("search index:"):
             return float(line.split(":", 1)[1].split()[0])
-    return float("nan")
-
-
-def _edit_latencies(work: Path) -> dict[str, float]:
-    """Time edits through the incremental builder that the live preview uses."""
-    try:
-        from minhbach.incremental import measure_edits  # provided by the live preview's engine
-    except ImportError:
-        return {"edit_task_s": float("nan"), "edit_agency_s": float("nan"), "edit_template_s": float("nan")}
-    return measure_edits(work)
+    return None
 
 
 def _print_table(figures: dict[str, float]) -> None:
     rows = [
         ("pages written", "pages", "{:.0f}"), ("full clean build", "full_s", "{:.2f} s"),
-        ("pages per second", "pages_per_s", "{:.0f}"), ("peak memory (RSS)", "peak_rss_mb", "{:.0f} MB"),
+        ("pages per second", "pages_per_s", "{:.0f}"),
+        ("peak memory, tree RSS sum", "peak_rss_mb", "{:.0f} MB"), ("peak memory, tree PSS sum", "peak_pss_mb", "{:.0f} MB"),
         ("search indexing", "search_index_s", "{:.2f} s"), ("no-change rebuild", "nochange_s", "{:.2f} s"),
         ("edit one task → on disk", "edit_task_s", "{:.3f} s"), ("edit one agency → on disk", "edit_agency_s", "{:.3f} s"),
         ("edit one template → on disk", "edit_template_s", "{:.3f} s"),
         ("Hugo: pages", "hugo_pages", "{:.0f}"), ("Hugo: full build", "hugo_full_s", "{:.2f} s"),
-        ("Hugo: peak memory", "hugo_peak_rss_mb", "{:.0f} MB"),
-        ("time ratio (ours / Hugo)", "time_ratio", "{:.2f}×"), ("memory ratio (ours / Hugo)", "memory_ratio", "{:.2f}×"),
+        ("Hugo: peak memory (RSS)", "hugo_peak_rss_mb", "{:.0f} MB"),
+        ("time ratio (ours / Hugo)", "time_ratio", "{:.2f}×"),
+        ("memory ratio, RSS sum / Hugo", "memory_ratio", "{:.2f}×"),
+        ("memory ratio, PSS sum / Hugo", "memory_ratio_pss", "{:.2f}×"),
     ]
     width = max(len(label) for label, _, _ in rows)
     for label, key, pattern in rows:

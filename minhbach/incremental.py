@@ -15,6 +15,9 @@ redone in full by the next build.
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import dataclasses
 import hashlib
 import json
 import os
@@ -30,7 +33,7 @@ from .pipeline import BuildResult, _shown, _stop_on_errors, default_jobs, page_c
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .render import PAGINATED, PAGE_SIZE, PageSpec, SitePlan, listed_tasks, plan_site
-from .resolve import Site, resolve
+from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
 from .validate import validate_records
 from .write import remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_folder
@@ -42,9 +45,9 @@ MANIFEST_VERSION = 1
 SUMMARIES = ("home", "province-list", "agency-list", "directive-list", "page", "comments-privacy")
 
 
-def _stamps(root: Path) -> dict[str, list[int]]:
+def _stamps(root: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every input file, and of the engine's own code."""
-    found: dict[str, list[int]] = {}
+    found: dict[str, tuple[int, int]] = {}
     for name in INPUTS:
         top = root / name
         for dirpath, dirnames, filenames in os.walk(top):
@@ -52,22 +55,55 @@ def _stamps(root: Path) -> dict[str, list[int]]:
             for filename in filenames:
                 path = os.path.join(dirpath, filename)
                 info = os.stat(path)
-                found[os.path.relpath(path, root)] = [info.st_size, info.st_mtime_ns]
+                found[os.path.relpath(path, root)] = (info.st_size, info.st_mtime_ns)
     for path in [root / "site_config.yaml", *sorted(ENGINE.glob("*.py"))]:
         if path.exists():
             info = path.stat()
-            found[str(path) if path.parent == ENGINE else path.name] = [info.st_size, info.st_mtime_ns]
+            found[str(path) if path.parent == ENGINE else path.name] = (info.st_size, info.st_mtime_ns)
     return found
 
 
-def _output_stamps(output: Path) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
+def _output_stamps(output: Path) -> dict[str, tuple[int, int]]:
+    found: dict[str, tuple[int, int]] = {}
     for dirpath, _, filenames in os.walk(output):
         for filename in filenames:
             path = os.path.join(dirpath, filename)
             info = os.stat(path)
-            found[os.path.relpath(path, output)] = [info.st_size, info.st_mtime_ns]
+            found[os.path.relpath(path, output)] = (info.st_size, info.st_mtime_ns)
     return found
+
+
+def _entry(name: str, stamp: tuple[int, int]) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{name}\0{stamp[0]}\0{stamp[1]}".encode(), digest_size=16).digest(), "big")
+
+
+class Stamps:
+    """File stamps with an order-free digest that an edit updates without hashing everything again."""
+
+    def __init__(self, stamps: dict[str, tuple[int, int]]):
+        self.stamps = stamps
+        self.digest = 0
+        for name, stamp in stamps.items():
+            self.digest ^= _entry(name, stamp)
+
+    def set(self, name: str, stamp: tuple[int, int] | None) -> None:
+        old = self.stamps.pop(name, None)
+        if old is not None:
+            self.digest ^= _entry(name, old)
+        if stamp is not None:
+            self.stamps[name] = stamp
+            self.digest ^= _entry(name, stamp)
+
+    def hex(self) -> str:
+        return f"{self.digest:032x}-{len(self.stamps)}"
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
 
 
 @dataclass
@@ -100,14 +136,30 @@ class Builder:
         self.config = None
         self.extras: dict[str, bytes] = {}
         self.warnings: list[Problem] = []
+        self.inputs = self.outputs = Stamps({})
+        self.load_problems: list[Problem] = []
 
     # ------------------------------------------------------------------ full builds
-    def build(self, force: bool = False) -> BuildResult:
-        """Build everything, unless no input changed since the last build into this folder."""
+    def build(self, force: bool = False, warm: bool = False) -> BuildResult:
+        """Build everything, unless no input changed since the last build into this folder.
+
+        ``warm`` (for the live preview) reads the records even when nothing changed, so the
+        first ``rebuild`` after it is incremental.
+        """
         stamps = _stamps(self.root)
         if not force:
             unchanged = self._unchanged(stamps)
             if unchanged is not None:
+                if warm:
+                    report = Report()
+                    self.config = load_config(self.root, self.overrides)
+                    self._load(report)
+                    with template_problems(self.root, report):
+                        self.plan = self._plan(report)
+                    self.extras = self.plan.extras()
+                    self.warnings = report.warnings
+                    self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
+                    unchanged.site = self.site
                 return unchanged
         if reason := unsafe_output(self.root, self.output):
             raise SiteError([Problem(_shown(self.output, self.root), 0, "", reason,
@@ -118,32 +170,38 @@ class Builder:
         with template_problems(self.root, report):
             self.plan = self._plan(report)
         _stop_on_errors(report, self.strict)
-        if self.manifest_path is not None and self.manifest_path.exists():
-            self.manifest_path.unlink()  # until the new build is complete
+        self._forget_manifest()
         counts = write_plan(self.root, self.plan, self.output, self.jobs, report)
         self.extras = {}
         self.warnings = report.warnings
-        self._save_manifest(stamps)
+        self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
+        self._save_manifest()
         return BuildResult(pages=self._page_count(), written=counts["written"], unchanged=counts["unchanged"],
                            warnings=self.warnings, site=self.site)
 
-    def _plan(self, report: Report, renderer=None) -> SitePlan:
+    def _plan(self, report: Report, renderer=None, previous: SitePlan | None = None) -> SitePlan:
         return plan_site(self.root, self.config, self.site, self.markdown, report, renderer=renderer,
-                         csp_sources=self.csp_sources)
+                         csp_sources=self.csp_sources, previous=previous)
 
     def _load(self, report: Report) -> None:
         self.raw = load_content(self.root, report)
+        self.load_problems = list(report.problems)
         self._join(report)
 
     def _join(self, report: Report) -> None:
         records = validate_records(self.raw, report, self.memo)
+        records.release(self.root)  # messages read a file again for its line numbers
+        for item in self.raw.records:  # validated (and remembered in self.memo): drop the YAML as read
+            item.data = None
         site = resolve(records, self.raw, self.config.as_of, self.markdown, report)
         site.comments = resolve_comments(site, self.config, self.root, report)
         _stop_on_errors(report, self.strict)
         self.site = site
 
     def _page_count(self) -> int:
-        return page_count(self.plan)
+        if self.plan.html_pages is None:
+            self.plan.html_pages = page_count(self.plan)
+        return self.plan.html_pages
 
     # ------------------------------------------------------------------ the manifest
     def _unchanged(self, stamps: dict) -> BuildResult | None:
@@ -154,26 +212,32 @@ class Builder:
             manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if manifest.get("version") != MANIFEST_VERSION or manifest.get("inputs") != stamps:
+        if manifest.get("version") != MANIFEST_VERSION or manifest.get("inputs") != Stamps(stamps).hex():
             return None
-        if manifest.get("outputs") != _output_stamps(self.output):
+        if manifest.get("outputs") != Stamps(_output_stamps(self.output)).hex():
             return None
-        warnings = [Problem(*fields) for fields in manifest.get("warnings", [])]
+        warnings = [Problem(**fields) for fields in manifest.get("warnings", [])]
         if self.strict and warnings:
             return None
-        return BuildResult(pages=manifest["pages"], written=0, unchanged=len(manifest["outputs"]), warnings=warnings)
+        return BuildResult(pages=manifest["pages"], written=0, unchanged=manifest["files"], warnings=warnings)
 
-    def _save_manifest(self, stamps: dict | None = None) -> None:
+    def _save_manifest(self) -> None:
         """Written last: a build interrupted before this point is not mistaken for complete."""
         if self.manifest_path is None:
             return
         manifest = {
-            "version": MANIFEST_VERSION, "pages": self._page_count(), "inputs": stamps or _stamps(self.root),
-            "outputs": _output_stamps(self.output),
-            "warnings": [[p.path, p.line, p.field, p.message, p.hint, p.severity] for p in self.warnings],
+            "version": MANIFEST_VERSION, "pages": self._page_count(), "files": len(self.outputs.stamps),
+            "inputs": self.inputs.hex(), "outputs": self.outputs.hex(),
+            "warnings": [dataclasses.asdict(p) for p in self.warnings],
         }
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(self.manifest_path.parent, self.manifest_path.name, json.dumps(manifest).encode("utf-8"))
+
+    def _forget_manifest(self) -> None:
+        """Before the output changes: a rebuild cut short is then redone in full by the next build."""
+        if self.manifest_path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.manifest_path.unlink()
 
     # ------------------------------------------------------------------ incremental rebuilds
     def rebuild(self, changed: list[Path | str]) -> BuildResult:
@@ -186,23 +250,44 @@ class Builder:
         """
         if self.site is None or not self.output.is_dir():
             return self.build(force=True)
-        names = [self._relative(path) for path in changed]
+        names = sorted({self._relative(path) for path in changed})
+        for name in names:
+            stamp = _stat(self.root / name)
+            self.inputs.set(name, stamp)
         content = [n for n in names if n.startswith("content/")]
-        if "site_config.yaml" in names or any(n.startswith(("templates/", "locales/")) for n in names):
-            return self._rerender_all(config_changed="site_config.yaml" in names, content=content)
-        if not content:
-            return BuildResult(pages=self._page_count(), unchanged=len(self.plan.pages), warnings=self.warnings,
-                               site=self.site)
         old_site, old_plan = self.site, self.plan
-        report = Report()
+        try:
+            if "site_config.yaml" in names or any(n.startswith(("templates/", "locales/")) for n in names):
+                return self._rerender_all(config_changed="site_config.yaml" in names, content=content)
+            if not content:
+                return BuildResult(pages=self._page_count(), unchanged=len(self.plan.pages), warnings=self.warnings,
+                                   site=self.site)
+            return self._rebuild_content(content, old_site, old_plan)
+        except BaseException:
+            # Compare the next rebuild with what is on disk, not with what failed to get there.
+            self.site, self.plan = old_site, old_plan
+            old_plan.renderer.use_site(old_site)
+            raise
+
+    def _rebuild_content(self, content: list[str], old_site: Site, old_plan: SitePlan) -> BuildResult:
+        loading = Report()
         for name in content:
-            self._reload_file(name, report)
-        self._join(report)
-        with template_problems(self.root, report):
-            plan = self._plan(report, renderer=old_plan.renderer)
+            self._reload_file(name, loading)
+        self.load_problems = [p for p in self.load_problems if p.path not in content] + loading.problems
+        report = Report(problems=list(loading.problems))
+        if not self._join_tasks(content, report):
+            report = Report(problems=list(self.load_problems))
+            self._join(report)
+        same_lists = _same_lists(old_site, self.site)
+        if same_lists:  # no page added or removed, every list in the same order: the same plan
+            old_plan.renderer.use_site(self.site)
+            plan = dataclasses.replace(old_plan)
+        else:
+            with template_problems(self.root, report):
+                plan = self._plan(report, renderer=old_plan.renderer, previous=old_plan)
         _stop_on_errors(report, self.strict)
         self.plan = plan
-        specs = _affected(old_site, self.site, old_plan, plan)
+        specs = _affected(old_site, self.site, old_plan, plan, same_lists)
         self.warnings = report.warnings
         if specs is None:
             return self._write_pages(old_plan, [i for i in range(len(plan.pages))])
@@ -221,7 +306,9 @@ class Builder:
     def _reload_file(self, name: str, report: Report) -> None:
         """Replace what ``name`` contributed to the raw content with what it holds now."""
         raw = self.raw
-        raw.records = [r for r in raw.records if r.path != name]
+        position = next((i for i, r in enumerate(raw.records) if r.path == name), None)
+        if position is not None:
+            del raw.records[position]
         for table in (raw.texts, raw.pages):
             for key in [k for k, (path, _) in table.items() if path == name]:
                 del table[key]
@@ -229,15 +316,62 @@ class Builder:
         if parts and parts[0] == "sources":
             raw.sources.pop(Path(name).name, None)
         path = self.root / name
-        stem_key = (parts[0], Path(name).stem) if parts else None
-        raw.unreadable.discard(stem_key)
+        raw.unreadable.discard((parts[0], Path(name).stem) if parts else None)
         if len(parts) == 3 and parts[0] == "directives":
             raw.unreadable.discard(("directives", parts[1]))
-        if path.is_file():
-            _read_one(path, parts, name, raw, report)
-            raw.records.sort(key=lambda r: _walk_order(r.path))
+        if not path.is_file():
+            return
+        before = len(raw.records)
+        _read_one(path, parts, name, raw, report)
+        if len(raw.records) > before:  # keep load_content's order (the order of lists on the site)
+            item = raw.records.pop()
+            if position is None:
+                position = next((i for i, r in enumerate(raw.records) if _walk_order(r.path) > _walk_order(name)),
+                                len(raw.records))
+            raw.records.insert(position, item)
 
-
+    def _join_tasks(self, names: list[str], report: Report) -> bool:
+        """The quick way when only existing tasks changed (the everyday edit): validate and
+        join just those, patching the site's indexes. False when it does not apply."""
+        old = self.site
+        items = [r for r in self.raw.records if r.path in set(names)]
+        if len(items) != len(names) or any(r.kind != "tasks" for r in items):
+            return False
+        ids = {r.path: task_id for (kind, task_id), r_path in old.records.paths.items() if kind == "tasks"
+               for r in items if r.path == r_path}
+        if len(ids) != len(items) or any(f"tasks/{task_id}" in old.records.comments for task_id in ids.values()):
+            return False
+        found = Report()
+        fresh = validate_records(RawContent(records=items), found, self.memo)
+        if found.errors or set(fresh.tasks) != set(ids.values()):
+            return False
+        site = copy.copy(old)
+        site.__dict__.pop("_latest_updates", None)  # computed again for the new tasks when asked
+        site.records = copy.copy(old.records)
+        site.records.tasks = {t: fresh.tasks.get(t, task) for t, task in old.records.tasks.items()}
+        site.records.raw = type(old.records.raw)()
+        site.records.release(self.root)
+        site.deadlines, site.anchors = dict(old.deadlines), dict(old.anchors)
+        if old.comments is not None:  # threads without comments take their title from the task
+            site.comments = dataclasses.replace(old.comments, site=site)
+        for task_id in fresh.tasks:
+            for lang in ("vi", "en"):
+                site.anchors.pop((task_id, lang), None)
+        view = copy.copy(site)  # the joining steps, run over the changed tasks only
+        view.records = copy.copy(site.records)
+        view.records.tasks = fresh.tasks
+        _check_references(view, found)
+        _place_quotes(view, found)
+        _compute_deadlines(view, found)
+        for name in ("tasks_by_province", "tasks_by_directive", "tasks_led", "tasks_coordinated", "tasks_passed_on"):
+            setattr(site, name, _patched_index(site, name, getattr(old, name), old.tasks, fresh.tasks))
+        for item in items:
+            item.data = None
+        kept = [p for p in self.warnings if p.path not in names]
+        report.extend(kept + found.problems)
+        _stop_on_errors(report, self.strict)
+        self.site = site
+        return True
 
     def _rerender_all(self, config_changed: bool, content: list[str]) -> BuildResult:
         """Templates, translations or settings changed: every page again, with fresh templates."""
@@ -245,8 +379,11 @@ class Builder:
         report = Report()
         if config_changed or content:
             self.config = load_config(self.root, self.overrides)
+            loading = Report()
             for name in content:
-                self._reload_file(name, report)
+                self._reload_file(name, loading)
+            self.load_problems = [p for p in self.load_problems if p.path not in content] + loading.problems
+            report.extend(self.load_problems)
             self._join(report)
         else:
             report.extend(self.warnings)
@@ -260,45 +397,82 @@ class Builder:
     def _write_pages(self, old_plan: SitePlan, indices: list[int]) -> BuildResult:
         """Render the given pages of the current plan in place; remove pages that are gone."""
         plan, output = self.plan, self.output
+        self._forget_manifest()
 
-        def work(chunk: list[int]) -> int:
-            written = 0
+        def work(chunk: list[int]) -> list[str]:
+            written = []
             with template_problems(self.root, Report()):
                 for index in chunk:
-                    written += replace_file(output, plan.pages[index][0], plan.page_bytes(index))
+                    name = plan.pages[index][0]
+                    if replace_file(output, name, plan.page_bytes(index)):
+                        written.append(name)
             return written
 
         if self.jobs > 1 and len(indices) >= 400:
-            written = sum(fork_map(work, [indices[k::self.jobs] for k in range(self.jobs)]))
+            written = [name for names in fork_map(work, [indices[k::self.jobs] for k in range(self.jobs)]) for name in names]
         else:
             written = work(indices)
-        same_pages = [p for p, _, _ in plan.pages] == [p for p, _, _ in old_plan.pages]
+        same_pages = len(plan.pages) == len(old_plan.pages) and all(
+            a[0] == b[0] for a, b in zip(plan.pages, old_plan.pages))
         if same_pages and plan.renderer is old_plan.renderer and self.extras:
             extras = self.extras  # the sitemap and the root list the same pages as before
             with template_problems(self.root, Report()):
                 fresh = plan.content_files()  # feeds and data files follow every record
-            for name in sorted(fresh):
-                written += replace_file(output, name, fresh[name])
+            written += [name for name in sorted(fresh) if replace_file(output, name, fresh[name])]
             extras.update(fresh)
         else:
             with template_problems(self.root, Report()):
                 extras = self.extras = plan.extras()
-            for name in sorted(extras):
-                written += replace_file(output, name, extras[name])
+            written += [name for name in sorted(extras) if replace_file(output, name, extras[name])]
         # The search index lists every page's words: index the updated pages again, drop what it no longer uses.
         index = index_folder(output, plan.renderer.config.languages)
-        for name in sorted(index):
-            written += replace_file(output, name, index[name])
+        written += [name for name in sorted(index) if replace_file(output, name, index[name])]
         stale = {p.relative_to(output).as_posix() for p in (output / INDEX_FOLDER).rglob("*") if p.is_file()}
-        for gone in sorted(stale - set(index)):
-            remove_file(output, gone)
-        now = {path for path, _, _ in plan.pages} | set(extras) | set(index)
-        before = {path for path, _, _ in old_plan.pages} | set(old_plan.assets) | {"index.html", "404.html", "sitemap.xml", "robots.txt"}
-        for gone in sorted(before - now):
-            remove_file(output, gone)
+        gone: list[str] = sorted(stale - set(index))
+        for name in gone:
+            remove_file(output, name)
+        if not same_pages:
+            now = {path for path, _, _ in plan.pages} | set(extras) | set(index)
+            before = {path for path, _, _ in old_plan.pages} | set(old_plan.assets) | {"index.html", "404.html", "sitemap.xml", "robots.txt"}
+            removed = sorted(before - now)
+            for name in removed:
+                remove_file(output, name)
+            gone += removed
+        for name in written:
+            self.outputs.set(name, _stat(output / name))
+        for name in gone:
+            self.outputs.set(name, None)
         self._save_manifest()
-        return BuildResult(pages=self._page_count(), written=written, unchanged=len(now) - written,
+        return BuildResult(pages=self._page_count(), written=len(written),
+                           unchanged=len(plan.pages) + len(extras) + len(index) - len(written),
                            warnings=self.warnings, site=self.site)
+
+
+def _patched_index(site: Site, name: str, index: dict, old_tasks: dict, fresh: dict) -> dict:
+    """An index of tasks (by province, agency, …) with the changed tasks moved to their new places."""
+    def keys(task) -> set:
+        if name == "tasks_by_province":
+            return {task.province}
+        if name == "tasks_by_directive":
+            return {task.directive}
+        if name == "tasks_led":
+            return set(task.lead)
+        if name == "tasks_coordinated":
+            return set(task.coordinating)
+        return set(task.via)
+
+    result = type(index)(list)
+    result.update(index)
+    touched = set()
+    for task_id, task in fresh.items():
+        touched |= keys(old_tasks[task_id]) | keys(task)
+    for key in touched:
+        kept = [t for t in index.get(key, []) if t.id not in fresh]
+        added = [t for t in fresh.values() if key in keys(t)]
+        result[key] = sorted(kept + added, key=lambda t: task_order(site, t))
+        if not result[key]:
+            del result[key]
+    return result
 
 
 def _walk_order(path: str) -> tuple:
@@ -307,7 +481,19 @@ def _walk_order(path: str) -> tuple:
     return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
 
 
-def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan) -> set[PageSpec] | None:
+def _same_lists(old: Site, new: Site) -> bool:
+    """Whether every task keeps its place in every list: only fields that lists do not order
+    or filter by changed (titles, descriptions, progress, deadlines, agencies)."""
+    if old.tasks.keys() != new.tasks.keys() or old.anchors != new.anchors:
+        return False
+    for task_id, task in new.tasks.items():
+        before = old.tasks[task_id]
+        if before is not task and (before.status, before.province, before.directive) != (task.status, task.province, task.directive):
+            return False
+    return True
+
+
+def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan, same_lists: bool = False) -> set[PageSpec] | None:
     """The pages that show a record that changed; None when every page must be rendered again.
 
     Edits of tasks and of agencies' names are followed precisely (they are what editors
@@ -321,14 +507,14 @@ def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan) -> set[P
         return None
     if old.texts.keys() != new.texts.keys() or old.sources != new.sources:
         return None
-    tasks = {t for t in old.tasks.keys() | new.tasks.keys() if old.tasks.get(t) != new.tasks.get(t)}
-    agencies = {a for a in old.agencies.keys() | new.agencies.keys() if old.agencies.get(a) != new.agencies.get(a)}
+    tasks = {t for t in old.tasks.keys() | new.tasks.keys() if _differ(old.tasks.get(t), new.tasks.get(t))}
+    agencies = {a for a in old.agencies.keys() | new.agencies.keys() if _differ(old.agencies.get(a), new.agencies.get(a))}
     for agency_id in agencies:
         before, after = old.agencies.get(agency_id), new.agencies.get(agency_id)
         if before is None or after is None or before.province != after.province or before.history != after.history \
                 or before.locality != after.locality:
             return None
-    groups: set[tuple[str, str | None]] = {(kind, None) for kind in SUMMARIES}
+    groups: set[tuple[str, str | None]] = {(kind, None) for kind in _summaries(old, new, tasks, agencies, plan)}
     # Tasks whose card or page shows a changed agency count as changed themselves.
     shown = set(tasks)
     for agency_id in agencies:
@@ -352,18 +538,67 @@ def _affected(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan) -> set[P
                 groups.add(("directive", directive_id))
             groups |= {("tasks-by-status", task.status), ("task-list", None)}
     specs: set[PageSpec] = set()
+    listings: dict[tuple, tuple[list, list]] = {}
+    positions: dict[tuple, int] = {}  # (list kind, key, task) → its page, when no list changed order
+    if same_lists:
+        for task_id in shown:
+            task = new.tasks.get(task_id)
+            if task is None:
+                continue
+            for kind, key in (("task-list", None), ("tasks-by-status", task.status),
+                              *(("tasks-by-province", p) for p in _shown_provinces(new, task.province))):
+                if (kind, key) not in listings:
+                    listings[(kind, key)] = ([], [t.id for t in listed_tasks(new, kind, key)]) if kind != "task-list" \
+                        else ([], list(new.tasks))
+                positions[(kind, key, task_id)] = listings[(kind, key)][1].index(task_id) // PAGE_SIZE
     for _, spec, _ in plan.pages:
         if (spec.kind, spec.key) not in groups:
             continue
-        if spec.kind in PAGINATED:
-            before = [t.id for t in listed_tasks(old, spec.kind, spec.key)]
-            after = [t.id for t in listed_tasks(new, spec.kind, spec.key)]
+        if spec.kind in PAGINATED and same_lists:
+            window = spec.page - 1
+            if not any(positions.get((spec.kind, spec.key, t)) == window for t in shown):
+                continue
+        elif spec.kind in PAGINATED:
+            if (spec.kind, spec.key) not in listings:
+                listings[(spec.kind, spec.key)] = ([t.id for t in listed_tasks(old, spec.kind, spec.key)],
+                                                   [t.id for t in listed_tasks(new, spec.kind, spec.key)])
+            before, after = listings[(spec.kind, spec.key)]
             if before == after:  # same tasks in the same order: only the pages showing a changed one
                 window = after[(spec.page - 1) * PAGE_SIZE:spec.page * PAGE_SIZE]
                 if not shown.intersection(window):
                     continue
         specs.add(spec)
     return specs
+
+
+def _differ(a, b) -> bool:
+    return a is not b and a != b
+
+
+def _summaries(old: Site, new: Site, tasks: set[str], agencies: set[str], plan: SitePlan) -> set[str]:
+    """The site-wide pages (home, lists of provinces, agencies, documents) that show what changed."""
+    found: set[str] = set()
+    for task_id in tasks:
+        a, b = old.tasks.get(task_id), new.tasks.get(task_id)
+        if a is None or b is None:
+            return set(SUMMARIES)
+        if (a.status, a.updates, a.province) != (b.status, b.updates, b.province) \
+                or old.deadlines.get(task_id) != new.deadlines.get(task_id):
+            found.add("home")  # counts by province and status, overdue, latest updates
+        elif a.title != b.title and a.updates:  # same updates: in the latest ones before and after, or not
+            if task_id in {t.id for _, t in plan.renderer.latest_updates_of(old)}:
+                found.add("home")
+        if a.province != b.province:
+            found.add("province-list")
+        if (a.lead, a.coordinating) != (b.lead, b.coordinating):
+            found.add("agency-list")
+        if a.directive != b.directive:
+            found.add("directive-list")
+    for agency_id in agencies:
+        found.add("agency-list")
+        if old.directives_issued.get(agency_id) or new.directives_issued.get(agency_id):
+            found.add("directive-list")
+    return found
 
 
 def _shown_provinces(site: Site, unit: str) -> set[str]:
@@ -381,7 +616,7 @@ def measure_edits(root: Path, output: Path | None = None) -> dict[str, float]:
     restored afterwards."""
     root = Path(root).resolve()
     builder = Builder(root, output or root / "output", manifest=True)
-    builder.build(force=True)
+    builder.build(warm=True)
     site = builder.site
     task = sorted(site.tasks.values(), key=lambda t: t.id)[len(site.tasks) // 2]
     task_path = root / site.records.paths[("tasks", task.id)]

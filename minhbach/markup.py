@@ -42,11 +42,15 @@ class Rendered:
     html: str
     blocks: list[tuple[str, str]] = field(default_factory=list)
 
+    found: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+
     def find(self, quote: str) -> str | None:
-        """Return the id of the smallest block that contains ``quote``."""
-        wanted = normalise(quote)
-        matches = [(len(text), block_id) for block_id, text in self.blocks if wanted and wanted in text]
-        return min(matches)[1] if matches else None
+        """Return the id of the smallest block that contains ``quote`` (remembered: rebuilds ask again)."""
+        if quote not in self.found:
+            wanted = normalise(quote)
+            matches = [(len(text), block_id) for block_id, text in self.blocks if wanted and wanted in text]
+            self.found[quote] = min(matches)[1] if matches else None
+        return self.found[quote]
 
 
 class _Blocks(Treeprocessor):

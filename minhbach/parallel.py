@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
+import signal
 import traceback
 from typing import Any, Callable
 
@@ -12,7 +14,8 @@ from .problems import SiteError
 
 
 def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
-    """Run ``work(chunk)`` in one forked child per chunk and return the results in order.
+    """Run ``work(chunk)`` for each chunk, the first in this process and the others in forked
+    children at the same time; return the results in order.
 
     A SiteError in a child is raised again in the parent with the child's problems; any
     other failure is raised with the child's traceback. Children share the parent's
@@ -22,7 +25,7 @@ def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
     gc.freeze()
     children = []
     try:
-        for chunk in chunks:
+        for chunk in chunks[1:]:
             read, write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns into the caller's code
@@ -42,7 +45,20 @@ def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
             children.append((pid, read))
     finally:
         gc.unfreeze()
-    outcomes = []
+    # The first chunk is done here, meanwhile: one process fewer holding a copy of the site.
+    try:
+        outcomes = [("ok", work(chunks[0]))] if chunks else []
+    except SiteError as error:
+        outcomes = [("problems", error.problems)]
+    except Exception:  # noqa: BLE001 - raised below, once the children are done
+        outcomes = [("crash", traceback.format_exc())]
+    except BaseException:  # Ctrl+C: stop our children too
+        for pid, read in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            os.close(read)
+        raise
     for pid, read in children:
         with os.fdopen(read, "rb") as stream:
             data = stream.read()

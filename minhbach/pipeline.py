@@ -52,6 +52,7 @@ def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False
     site = resolve(records, raw, config.as_of, markdown, report)
     site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
+    records.release(root)
     return config, raw, site, markdown, report
 
 
@@ -66,7 +67,8 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     target = output or root / "output"
     if write and (reason := unsafe_output(root, target)):
         raise SiteError([Problem(_shown(target, root), 0, "", reason, "choose a new or empty folder, or the site's output/")])
-    config, _, site, markdown, report = prepare_site(root, overrides, strict)
+    config, raw, site, markdown, report = prepare_site(root, overrides, strict)
+    del raw  # the YAML as read: pages need only the joined records
     with template_problems(root, report):
         plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
     _stop_on_errors(report, strict)
@@ -144,12 +146,10 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
     # Cards first, shared by all: a task's card appears in five to ten lists.
     for found in fork_map(cards, [tasks[k::jobs] for k in range(jobs)]):
         renderer.cards.update(found)
-    if staging is not None:
-        staging.counts = {"written": 0, "unchanged": 0}
-    for counts in fork_map(work, [indices[k::jobs] for k in range(jobs)]):
-        if staging is not None:
-            for name, value in counts.items():
-                staging.counts[name] += value
+    results = fork_map(work, [indices[k::jobs] for k in range(jobs)])
+    if staging is not None:  # each process counted from where the parent was
+        before = dict(staging.counts)
+        staging.counts = {name: before[name] + sum(r[name] - before[name] for r in results) for name in before}
 
 
 @contextlib.contextmanager

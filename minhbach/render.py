@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,6 @@ class Renderer:
         self.environments: dict[str, jinja2.Environment] = {}
         self.translations: dict[str, Any] = {}
         self.structured = StructuredData(site, config, self.urls)
-        self._prose_cache: dict[str, Markup] = {}
         self.cards: dict[tuple[str, str, bool], Markup] = {}
         self._macros: dict[str, Any] = {}
         for lang in config.languages:
@@ -146,9 +146,13 @@ class Renderer:
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
+                auto_reload=False,  # one renderer per build; a template edit makes a new one
             )
-            self.translations[lang] = load_translations(root / "locales", lang, report)
-            env.install_gettext_translations(self.translations[lang], newstyle=True)
+            translations = load_translations(root / "locales", lang, report)
+            self.translations[lang] = translations
+            env.install_gettext_translations(translations, newstyle=True)
+            gettext, ngettext = _direct_gettext(translations)
+            env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
             dates = DateFormatter(lang, config.date_format.get(lang, "d MMMM y"))
             env.filters.update(
                 t=lambda text, lang=lang: self.text(text, lang),
@@ -186,9 +190,7 @@ class Renderer:
             return Markup("")
         chosen = getattr(value, lang, None)
         source, fallback = (chosen, False) if chosen else (value.vi, True)
-        if source not in self._prose_cache:
-            self._prose_cache[source] = Markup(self.markdown.prose(source))
-        html = self._prose_cache[source]
+        html = Markup(self.markdown.prose(source))  # cmark is fast; keeping 20,000 bodies would cost 150 MB
         return Markup('<div lang="vi">{}</div>').format(html) if fallback else html
 
     @staticmethod
@@ -197,10 +199,17 @@ class Renderer:
 
     def latest_updates(self, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
         """The newest dated updates, newest first, with their tasks."""
-        pool = tasks if tasks is not None else list(self.site.tasks.values())
-        found = [(u, t) for t in pool for u in t.updates]
-        found.sort(key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
-        return found[:limit]
+        return self.latest_updates_of(self.site, tasks, limit)
+
+    @staticmethod
+    def latest_updates_of(site: Site, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
+        if tasks is None and limit == 10:  # the home page's, asked again by incremental rebuilds
+            known = site.__dict__.get("_latest_updates")
+            if known is None:
+                known = site.__dict__["_latest_updates"] = Renderer.latest_updates_of(site, list(site.tasks.values()))
+            return known
+        pool = tasks if tasks is not None else site.tasks.values()
+        return heapq.nlargest(limit, ((u, t) for t in pool for u in t.updates), key=lambda pair: (pair[0].date, pair[1].id))
 
     def task_card(self, task: Task, lang: str, show_province: bool = True) -> Markup:
         """A task's card, rendered once and reused by every list that shows it."""
@@ -249,6 +258,27 @@ class Renderer:
         return self.environments[lang].get_template(template_name).render(**context)
 
 
+def _direct_gettext(translations) -> tuple:
+    """Jinja's newstyle gettext without its per-call context lookup (a task page makes ~50 calls).
+
+    Same results: the translation as Markup, always formatted with the variables, so
+    ``%%`` and escaping behave exactly as with ``install_gettext_translations(newstyle=True)``.
+    """
+    known: dict[str, Markup] = {}
+
+    def gettext(string: str, /, **variables: Any) -> str:
+        translated = known.get(string)
+        if translated is None:
+            translated = known[string] = Markup(translations.gettext(string))
+        return translated % variables
+
+    def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return Markup(translations.ngettext(singular, plural, num)) % variables
+
+    return gettext, ngettext
+
+
 def css_fingerprint(css: bytes) -> str:
     return hashlib.sha256(css).hexdigest()[:10]
 
@@ -264,6 +294,8 @@ class SitePlan:
     renderer: Renderer
     assets: dict[str, bytes]
     pages: list[tuple[str, PageSpec, str]]  # (output path, spec, language)
+    specs_planned: list[PageSpec] = field(default_factory=list)
+    html_pages: int | None = None
 
     def page_bytes(self, index: int) -> bytes:
         _, spec, lang = self.pages[index]
@@ -304,7 +336,8 @@ class SitePlan:
 
 
 def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,
-              renderer: Renderer | None = None, csp_sources: dict | None = None) -> SitePlan:
+              renderer: Renderer | None = None, csp_sources: dict | None = None,
+              previous: SitePlan | None = None) -> SitePlan:
     """Set up the renderer and decide where every page goes; report pages that would collide.
 
     ``csp_sources`` adds sources to every page's Content-Security-Policy (the preview's live reload).
@@ -341,6 +374,8 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
     assets[search_name] = search
     for env in renderer.environments.values():
         env.globals["search_script"] = renderer.urls.asset(search_name)
+    if previous is not None and previous.renderer is renderer and previous.specs_planned == specs:
+        return SitePlan(renderer, assets, previous.pages, specs)  # an edit that adds or removes no page
     pages = []
     for spec in specs:
         for lang in page_languages(site, spec, config.languages):
@@ -352,7 +387,7 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
                 continue
             owners[path] = _source_of(site, spec, lang)
             pages.append((path, spec, lang))
-    return SitePlan(renderer, assets, pages)
+    return SitePlan(renderer, assets, pages, specs)
 
 
 def render_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,

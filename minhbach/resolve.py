@@ -271,7 +271,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 def _compute_deadlines(site: Site, report: Report) -> None:
     for task in site.tasks.values():
         d = task.deadline
-        path, _ = site.records.where("tasks", task.id)
+        path = site.records.paths.get(("tasks", task.id), "")
 
         def problem(name: str, message: str, hint: str = "") -> None:
             line = site.records.where("tasks", task.id, ("deadline", name))[1]

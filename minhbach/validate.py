@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from .load import RawContent, RawRecord
 from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text
 from .problems import Report
 from .slug import escapes_output, slug
-from .yamlfile import LineDict, line_of
+from .yamlfile import LineDict, line_of, parse_yaml
 
 # English is required where a page would otherwise have no heading in English.
 REQUIRED_ENGLISH = {"title", "name", "full_name", "short"}
@@ -29,7 +31,7 @@ class Records:
     tasks: dict[str, Task] = field(default_factory=dict)
     comments: dict[str, CommentThread] = field(default_factory=dict)
     paths: dict[tuple[str, str], str] = field(default_factory=dict)
-    raw: dict[tuple[str, str], Any] = field(default_factory=dict)
+    raw: RawData = field(default_factory=lambda: RawData())
     broken: set[tuple[str, str]] = field(default_factory=set)
 
     def of_kind(self, kind: str) -> dict[str, Record]:
@@ -37,8 +39,38 @@ class Records:
 
     def where(self, kind: str, record_id: str, location: tuple = ()) -> tuple[str, int]:
         """Return (file, line) of a record or of a field inside it."""
-        data = self.raw.get((kind, record_id))
+        data = self.raw.find((kind, record_id))
         return self.paths.get((kind, record_id), ""), line_of(data, location) if data is not None else 0
+
+    def release(self, root: Path) -> None:
+        """Let go of the YAML as read (a national site's is hundreds of MB); messages read it again."""
+        self.raw.clear()
+        self.raw.reread = lambda key: _reread(root, self.paths.get(key))
+
+
+class RawData(dict):
+    """Each record's YAML as read (LineDict), for the lines that messages point at."""
+
+    reread: Any = None
+
+    def __missing__(self, key: tuple[str, str]) -> Any:
+        if self.reread is None:
+            raise KeyError(key)
+        data = self[key] = self.reread(key)
+        return data
+
+    def find(self, key: tuple[str, str]) -> Any:
+        return self[key] if key in self or self.reread is not None else None
+
+
+def _reread(root: Path, path: str | None) -> Any:
+    """A released record's YAML, read again from its file for a message's line number."""
+    if path is None:
+        return None
+    try:
+        return parse_yaml((root / path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
 
 
 def field_path(location: tuple) -> str:
@@ -167,7 +199,8 @@ def validate_records(raw: RawContent, report: Report, memo: dict | None = None) 
             continue
         store[record.id] = record
         records.paths[(item.kind, record.id)] = item.path
-        records.raw[(item.kind, record.id)] = item.data
+        if item.data is not None:
+            records.raw[(item.kind, record.id)] = item.data
         if memo is None:
             _check_english(item, record, report)
     return records
@@ -175,12 +208,12 @@ def validate_records(raw: RawContent, report: Report, memo: dict | None = None) 
 
 def _validate_memo(item: RawRecord, report: Report, memo: dict) -> Record | None:
     known = memo.get(item.path)
-    if known is None or known[0] is not item.data:
+    if known is None or known[0] is not item:  # a file read again is a new RawRecord
         found = Report()
         record = _validate_one(item, found)
         if record is not None:
             _check_english(item, record, found)
-        known = memo[item.path] = (item.data, record, found.problems)
+        known = memo[item.path] = (item, record, found.problems)
     report.extend(known[2])
     return known[1]
 

@@ -11,6 +11,8 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 command -v openssl >/dev/null || apt_install openssl
+# The national benchmark script is tested on one tiny province beside Debian's Hugo.
+command -v hugo >/dev/null || apt_install hugo
 # Reproducibility test: builds under a fake clock (libfaketime).
 command -v faketime >/dev/null || apt_install faketime
 # Quality gates (docs/quality.md): Java runs the Nu HTML Checker; npm installs it, axe-core and

@@ -98,7 +98,8 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("what", ["task", "task-status", "agency", "template", "directive", "new-task"])
+@pytest.mark.parametrize("what", ["task", "task-status", "task-agencies", "agency", "template", "directive", "new-task",
+                                  "deleted-task"])
 def test_rebuild_after_an_edit_equals_a_clean_build_and_keeps_untouched_files(bundled_copy, tmp_path, what):
     output = bundled_copy / "output"
     builder = Builder(bundled_copy, output, jobs=1)
@@ -113,6 +114,12 @@ def test_rebuild_after_an_edit_equals_a_clean_build_and_keeps_untouched_files(bu
         text = changed.read_text(encoding="utf-8")
         status = next(line for line in text.splitlines() if line.startswith("status:"))
         _edit(changed, status, "status: cancelled" if "cancelled" not in status else "status: completed")
+    elif what == "task-agencies":
+        changed = task_file
+        _edit(changed, "coordinating: []", "coordinating:\n- so-tai-chinh-quang-tri")
+    elif what == "deleted-task":
+        changed = bundled_copy / "content/tasks/2672-qd-ubnd-2023/qt-2672-iv1b-sxd-huong-dan-de-an-dong-ha.yaml"
+        changed.unlink()
     elif what == "agency":
         changed = bundled_copy / "content/agencies/so-xay-dung-quang-tri.yaml"
         _edit(changed, "short: {vi: Sở Xây dựng,", "short: {vi: Sở Xây dựng mới,")
