@@ -258,11 +258,14 @@ class Builder:
         old_site, old_plan = self.site, self.plan
         try:
             if "site_config.yaml" in names or any(n.startswith(("templates/", "locales/")) for n in names):
-                return self._rerender_all(config_changed="site_config.yaml" in names, content=content)
-            if not content:
+                result = self._rerender_all(config_changed="site_config.yaml" in names, content=content)
+            elif not content:
                 return BuildResult(pages=self._page_count(), unchanged=len(self.plan.pages), warnings=self.warnings,
                                    site=self.site)
-            return self._rebuild_content(content, old_site, old_plan)
+            else:
+                result = self._rebuild_content(content, old_site, old_plan)
+            result.written += self._refresh_index()
+            return result
         except BaseException:
             # Compare the next rebuild with what is on disk, not with what failed to get there.
             self.site, self.plan = old_site, old_plan
@@ -424,15 +427,9 @@ class Builder:
             with template_problems(self.root, Report()):
                 extras = self.extras = plan.extras()
             written += [name for name in sorted(extras) if replace_file(output, name, extras[name])]
-        # The search index lists every page's words: index the updated pages again, drop what it no longer uses.
-        index = index_folder(output, plan.renderer.config.languages)
-        written += [name for name in sorted(index) if replace_file(output, name, index[name])]
-        stale = {p.relative_to(output).as_posix() for p in (output / INDEX_FOLDER).rglob("*") if p.is_file()}
-        gone: list[str] = sorted(stale - set(index))
-        for name in gone:
-            remove_file(output, name)
+        gone: list[str] = []
         if not same_pages:
-            now = {path for path, _, _ in plan.pages} | set(extras) | set(index)
+            now = {path for path, _, _ in plan.pages} | set(extras)
             before = {path for path, _, _ in old_plan.pages} | set(old_plan.assets) | {"index.html", "404.html", "sitemap.xml", "robots.txt"}
             removed = sorted(before - now)
             for name in removed:
@@ -444,8 +441,22 @@ class Builder:
             self.outputs.set(name, None)
         self._save_manifest()
         return BuildResult(pages=self._page_count(), written=len(written),
-                           unchanged=len(plan.pages) + len(extras) + len(index) - len(written),
+                           unchanged=len(plan.pages) + len(extras) - len(written),
                            warnings=self.warnings, site=self.site)
+
+    def _refresh_index(self) -> int:
+        """The search index lists every page's words: index the updated pages again, drop what it no longer uses."""
+        output = self.output
+        index = index_folder(output, self.plan.renderer.config.languages)
+        written = [name for name in sorted(index) if replace_file(output, name, index[name])]
+        stale = {p.relative_to(output).as_posix() for p in (output / INDEX_FOLDER).rglob("*") if p.is_file()}
+        for name in sorted(stale - set(index)):
+            remove_file(output, name)
+            self.outputs.set(name, None)
+        for name in written:
+            self.outputs.set(name, _stat(output / name))
+        self._save_manifest()
+        return len(written)
 
 
 def _patched_index(site: Site, name: str, index: dict, old_tasks: dict, fresh: dict) -> dict:
