@@ -7,8 +7,10 @@ Tests copy the dict, break one thing, and build it with ``make_site``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -137,6 +139,24 @@ FIXTURE_CONTENT: dict[str, str] = {
         A test site.
         """,
 }
+
+
+def nginx_test(site_config: str, folder: Path) -> subprocess.CompletedProcess:
+    """Run `nginx -t` on one server configuration, inside a throwaway prefix in `folder`.
+
+    The example configurations are `server` blocks; this wraps them in the smallest main
+    configuration that keeps every file nginx writes inside `folder`.
+    """
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.path.exists(nginx), "nginx is installed by scripts/test.sh (Debian's nginx package)"
+    (folder / "site.conf").write_text(site_config, encoding="utf-8")
+    temporary = "\n".join(f"    {name}_temp_path {folder}/{name};"
+                          for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (folder / "nginx.conf").write_text(
+        f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
+        f"http {{\n{temporary}\n    include {folder}/site.conf;\n}}\n", encoding="utf-8")
+    return subprocess.run([nginx, "-t", "-p", str(folder), "-e", str(folder / "error.log"),
+                           "-c", str(folder / "nginx.conf")], capture_output=True, text=True)
 
 
 def dedent(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import time
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 
 from build import cli
 from comment_site import TASK_ID, comments_config
-from conftest import FIXTURE_CONTENT, ROOT
+from conftest import FIXTURE_CONTENT, ROOT, nginx_test
 from isso_client import IssoClient
 from minhbach.config import load_config
 from minhbach.isso import IssoServer
@@ -41,28 +40,17 @@ def test_both_guides_give_the_same_configuration_and_scripts():
 
 
 def test_the_nginx_example_passes_nginx_t(tmp_path):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.path.exists(nginx), "nginx is installed by scripts/test.sh (Debian's nginx package)"
     certificates = tmp_path / "certs"
     certificates.mkdir()
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
                     "/CN=binhluan.example.org", "-keyout", str(certificates / "privkey.pem"),
                     "-out", str(certificates / "fullchain.pem")], check=True, capture_output=True)
     site = nginx_config().replace("/etc/letsencrypt/live/binhluan.example.org", str(certificates))
-    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
-    temporary = "\n".join(f"    {name}_temp_path {tmp_path}/{name};" for name in ("client_body", "proxy", "fastcgi",
-                                                                                  "uwsgi", "scgi"))
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n{temporary}\n    include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                             "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    result = nginx_test(site, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
     broken = site.replace("proxy_pass http://isso;", "proxy_pass http://isso", 1)
-    (tmp_path / "site.conf").write_text(broken, encoding="utf-8")
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                             "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    result = nginx_test(broken, tmp_path)
     assert result.returncode != 0, "the check would notice a broken configuration"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from build import cli
-from conftest import FIXTURE_CONFIG, ROOT
+from conftest import FIXTURE_CONFIG, ROOT, nginx_test
 from minhbach.isso import free_port
 
 SUB_PATH = "/minh-bach/"
@@ -163,14 +162,5 @@ def test_the_sub_path_nginx_example_is_valid_and_sends_the_built_headers(subpath
     headers = dict(re.findall(r'add_header (\S+) "([^"]*)" always;', config))
     lines = (output / "_headers").read_text(encoding="utf-8").splitlines()
     assert headers == dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.path.exists(nginx), "nginx is installed by scripts/test.sh"
-    (tmp_path / "site.conf").write_text(config.replace("root /var/www;", f"root {output.parent};"), encoding="utf-8")
-    temporary = "\n".join(f"    {name}_temp_path {tmp_path}/{name};" for name in ("client_body", "proxy", "fastcgi",
-                                                                                  "uwsgi", "scgi"))
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n{temporary}\n    include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                             "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    result = nginx_test(config.replace("root /var/www;", f"root {output.parent};"), tmp_path)
     assert result.returncode == 0, result.stderr

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import BASE_URL, FIXTURE_CONFIG, ROOT, Pages
+from conftest import BASE_URL, FIXTURE_CONFIG, ROOT, Pages, nginx_test
 from minhbach import security
 from minhbach.isso import free_port
 from minhbach.pipeline import build_site
@@ -162,17 +160,8 @@ def test_the_nginx_example_sends_the_same_headers(bundled_site, tmp_path):
     lines = (output / "_headers").read_text(encoding="utf-8").splitlines()
     expected = dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
     assert headers == expected, "docs/hosting.md must show the headers the build writes to _headers"
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.path.exists(nginx), "nginx is installed by scripts/test.sh (Debian's nginx package)"
     site = config.replace("/var/www/minh-bach", str(output))
-    (tmp_path / "site.conf").write_text(site.replace("listen 80;", "listen 127.0.0.1:8;"), encoding="utf-8")
-    temporary = "\n".join(f"    {name}_temp_path {tmp_path}/{name};" for name in ("client_body", "proxy", "fastcgi",
-                                                                                  "uwsgi", "scgi"))
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n{temporary}\n    include {tmp_path}/site.conf;\n}}\n", encoding="utf-8")
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                             "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    result = nginx_test(site.replace("listen 80;", "listen 127.0.0.1:8;"), tmp_path)
     assert result.returncode == 0, result.stderr
 
 
