@@ -161,9 +161,14 @@ class Builder:
         """
         search = self.search if search is None else search
         with self.lock:
-            return self._build(force, warm, search)
+            result = self._build(force, warm, search)
+        if search and not self.search_current:  # the pages are current, their index is not
+            refreshed = self.refresh_search()
+            result.written, result.search_s = result.written + refreshed.written, refreshed.search_s
+        return result
 
     def _build(self, force: bool, warm: bool, search: bool) -> BuildResult:
+        """build() under the lock; the search index, when out of date, is refreshed after it."""
         stamps = _stamps(self.root)
         if not force:
             unchanged = self._unchanged(stamps)
@@ -179,9 +184,6 @@ class Builder:
                     self.extras = self.plan.extras()
                     self.warnings = report.warnings
                     unchanged.site = self.site
-                if search and not self.search_current:  # the pages are current, their index is not
-                    refreshed = self.refresh_search()
-                    unchanged.written, unchanged.search_s = refreshed.written, refreshed.search_s
                 return unchanged
         if reason := unsafe_output(self.root, self.output):
             raise SiteError([Problem(_shown(self.output, self.root), 0, "", reason,
