@@ -33,26 +33,38 @@ def cli(context: click.Context, root: Path) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that render pages (default: one per CPU core). The output is the same for any number.")
+@click.option("--no-search", is_flag=True,
+              help="Leave the search index as it was (out of date, or none); the next build without this option "
+                   "brings it up to date.")
 @click.pass_obj
 def build(root: Path, output: Path | None, base_url: str | None, base_path: str | None, strict: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, no_search: bool) -> None:
     """Build the site into output/, replacing it only when the build succeeds.
 
     When no content, template, translation or setting changed since the last build into the
-    same folder (recorded in .cache/), nothing is rendered or written.
+    same folder (recorded in .cache/), nothing is rendered or written, except the search
+    index when it is out of date.
     """
     from minhbach.incremental import Builder
 
-    builder = Builder(root, output or root / "output", overrides={"base_url": base_url, "base_path": base_path},
-                      strict=strict, jobs=jobs or default_jobs())
+    target = output or root / "output"
+    builder = Builder(root, target, overrides={"base_url": base_url, "base_path": base_path},
+                      strict=strict, jobs=jobs or default_jobs(), search=not no_search)
     result = builder.build()
     if result.warnings:
         click.echo(format_problems(result.warnings), err=True)
+    if result.search_s is not None:  # benchmarks/run.py reads this line
+        click.echo(f"Search index: {result.search_s:.2f} s")
     if result.site is None:
-        click.echo(f"Nothing changed since the last build: {result.pages} pages in {output or root / 'output'}.")
+        if result.search_s is not None:
+            click.echo(f"No page changed since the last build: {result.pages} pages in {target}; "
+                       f"the search index is up to date again ({result.written} files written).")
+        else:
+            click.echo(f"Nothing changed since the last build: {result.pages} pages in {target}.")
         return
-    click.echo(f"Built {result.pages} pages into {output or root / 'output'} "
-               f"({result.written} files written, {result.unchanged} unchanged).")
+    click.echo(f"Built {result.pages} pages into {target} "
+               f"({result.written} files written, {result.unchanged} unchanged"
+               f"{'; search index left as it was' if no_search else ''}).")
 
 
 @cli.command()

@@ -5,12 +5,14 @@ The live preview and ``build.py build`` use one entry point::
 
     builder = Builder(root, output)
     builder.build()                  # full build, or nothing when no input changed
-    builder.rebuild([changed_path])  # after a save: only the affected pages
+    builder.rebuild([changed_path])  # after a save: only the affected pages, feeds and data
+    builder.refresh_search()         # then the search index, which takes Pagefind's time
 
 A full build swaps a complete new folder in (write.Staging). A rebuild updates files in
 place, each one atomically (write.replace_file), and writes only files whose bytes
 changed; the build manifest in .cache/ is written last, so an interrupted rebuild is
-redone in full by the next build.
+redone in full by the next build. The manifest also says whether the search index is that
+of the pages on disk: a build finding only the index out of date refreshes just the index.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +39,7 @@ from .render import PAGINATED, PAGE_SIZE, PageSpec, SitePlan, listed_tasks, plan
 from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
 from .validate import validate_as_read, validate_records
 from .write import remove_file, replace_file, unsafe_output
-from .search import INDEX_FOLDER, index_folder
+from .search import INDEX_FOLDER, index_files
 
 INPUTS = ("content", "templates", "locales")
 ENGINE = Path(__file__).resolve().parent
@@ -119,7 +122,10 @@ class Builder:
     """Builds one site into one output folder, remembering enough to rebuild only what changed."""
 
     def __init__(self, root: Path, output: Path | None = None, *, overrides: dict | None = None,
-                 strict: bool = False, jobs: int | None = None, manifest: bool = True, csp_sources: dict | None = None):
+                 strict: bool = False, jobs: int | None = None, manifest: bool = True, csp_sources: dict | None = None,
+                 search: bool = True):
+        """``search``: whether build() also makes the search index; without it the pages, feeds and
+        data are on disk sooner and the index stays as it was until refresh_search()."""
         self.root = Path(root).resolve()
         self.output = Path(output or self.root / "output").resolve()
         self.overrides = overrides or {}
@@ -138,27 +144,45 @@ class Builder:
         self.warnings: list[Problem] = []
         self.inputs = self.outputs = Stamps({})
         self.load_problems: list[Problem] = []
+        self.search = search
+        self.search_current = False  # whether the index on disk is that of the pages on disk
+        self.pages_written = 0  # bumped whenever pages change on disk: a refresh under way is then out of date
+        self.page_total: int | None = None  # pages of the last build, when nothing was planned since
+        self.lock = threading.RLock()  # rebuilds and the end of a refresh (the preview runs it in the background)
+        self.refreshing = threading.Lock()  # one Pagefind run at a time
 
     # ------------------------------------------------------------------ full builds
-    def build(self, force: bool = False, warm: bool = False) -> BuildResult:
+    def build(self, force: bool = False, warm: bool = False, search: bool | None = None) -> BuildResult:
         """Build everything, unless no input changed since the last build into this folder.
 
         ``warm`` (for the live preview) reads the records even when nothing changed, so the
-        first ``rebuild`` after it is incremental.
+        first ``rebuild`` after it is incremental. ``search`` (default: the builder's) makes
+        the search index too; when only the index is out of date, only the index is made.
         """
+        search = self.search if search is None else search
+        with self.lock:
+            result = self._build(force, warm, search)
+        if search and not self.search_current:  # the pages are current, their index is not
+            refreshed = self.refresh_search()
+            result.written, result.search_s = result.written + refreshed.written, refreshed.search_s
+        return result
+
+    def _build(self, force: bool, warm: bool, search: bool) -> BuildResult:
+        """build() under the lock; the search index, when out of date, is refreshed after it."""
         stamps = _stamps(self.root)
         if not force:
             unchanged = self._unchanged(stamps)
             if unchanged is not None:
+                self.config = load_config(self.root, self.overrides)
+                self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
+                self.warnings = unchanged.warnings
                 if warm:
                     report = Report()
-                    self.config = load_config(self.root, self.overrides)
                     self._load(report)
                     with template_problems(self.root, report):
                         self.plan = self._plan(report)
                     self.extras = self.plan.extras()
                     self.warnings = report.warnings
-                    self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
                     unchanged.site = self.site
                 return unchanged
         if reason := unsafe_output(self.root, self.output):
@@ -171,13 +195,15 @@ class Builder:
             self.plan = self._plan(report)
         _stop_on_errors(report, self.strict)
         self._forget_manifest()
-        counts = write_plan(self.root, self.plan, self.output, self.jobs, report)
+        counts = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
+        self.pages_written += 1
+        self.search_current = search
         self.extras = {}
         self.warnings = report.warnings
         self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
         self._save_manifest()
         return BuildResult(pages=self._page_count(), written=counts["written"], unchanged=counts["unchanged"],
-                           warnings=self.warnings, site=self.site)
+                           warnings=self.warnings, site=self.site, search_s=counts.get("search_s"))
 
     def _plan(self, report: Report, renderer=None, previous: SitePlan | None = None) -> SitePlan:
         return plan_site(self.root, self.config, self.site, self.markdown, report, renderer=renderer,
@@ -199,6 +225,8 @@ class Builder:
         self.site = site
 
     def _page_count(self) -> int:
+        if self.plan is None:
+            return self.page_total
         if self.plan.html_pages is None:
             self.plan.html_pages = page_count(self.plan)
         return self.plan.html_pages
@@ -219,6 +247,7 @@ class Builder:
         warnings = [Problem(**fields) for fields in manifest.get("warnings", [])]
         if self.strict and warnings:
             return None
+        self.search_current, self.page_total = bool(manifest.get("search")), manifest["pages"]
         return BuildResult(pages=manifest["pages"], written=0, unchanged=manifest["files"], warnings=warnings)
 
     def _save_manifest(self) -> None:
@@ -227,7 +256,7 @@ class Builder:
             return
         manifest = {
             "version": MANIFEST_VERSION, "pages": self._page_count(), "files": len(self.outputs.stamps),
-            "inputs": self.inputs.hex(), "outputs": self.outputs.hex(),
+            "inputs": self.inputs.hex(), "outputs": self.outputs.hex(), "search": self.search_current,
             "warnings": [dataclasses.asdict(p) for p in self.warnings],
         }
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,11 +274,16 @@ class Builder:
 
         Content edits re-render the pages that show the changed records; template,
         translation and configuration edits render every page again. Either way only
-        files whose bytes changed are written. On a mistake, SiteError is raised and the
-        output keeps the last good build.
+        files whose bytes changed are written. The search index is left as it was, still
+        usable, until refresh_search(). On a mistake, SiteError is raised and the output
+        keeps the last good build.
         """
+        with self.lock:
+            return self._rebuild(changed)
+
+    def _rebuild(self, changed: list[Path | str]) -> BuildResult:
         if self.site is None or not self.output.is_dir():
-            return self.build(force=True)
+            return self._build(force=True, warm=False, search=False)
         names = sorted({self._relative(path) for path in changed})
         for name in names:
             stamp = _stat(self.root / name)
@@ -264,10 +298,11 @@ class Builder:
                                    site=self.site)
             else:
                 result = self._rebuild_content(content, old_site, old_plan)
-            result.written += self._refresh_index()
             return result
         except BaseException:
-            # Compare the next rebuild with what is on disk, not with what failed to get there.
+            # Compare the next rebuild with what is on disk, not with what failed to get there;
+            # the next build, finding no manifest, reads everything again.
+            self._forget_manifest()
             self.site, self.plan = old_site, old_plan
             old_plan.renderer.use_site(old_site)
             raise
@@ -439,24 +474,45 @@ class Builder:
             self.outputs.set(name, _stat(output / name))
         for name in gone:
             self.outputs.set(name, None)
+        if any(name.endswith(".html") for name in written + gone):  # the index lists the pages' words
+            self.search_current = False
+            self.pages_written += 1
         self._save_manifest()
         return BuildResult(pages=self._page_count(), written=len(written),
                            unchanged=len(plan.pages) + len(extras) - len(written),
                            warnings=self.warnings, site=self.site)
 
-    def _refresh_index(self) -> int:
-        """The search index lists every page's words: index the updated pages again, drop what it no longer uses."""
-        output = self.output
-        index = index_folder(output, self.plan.renderer.config.languages)
-        written = [name for name in sorted(index) if replace_file(output, name, index[name])]
-        stale = {p.relative_to(output).as_posix() for p in (output / INDEX_FOLDER).rglob("*") if p.is_file()}
-        for name in sorted(stale - set(index)):
-            remove_file(output, name)
-            self.outputs.set(name, None)
-        for name in written:
-            self.outputs.set(name, _stat(output / name))
-        self._save_manifest()
-        return len(written)
+    def refresh_search(self) -> BuildResult:
+        """Index the pages on disk for search again, and replace the index files that changed.
+
+        Pagefind takes most of a national build's time and memory, so rebuilds leave it to
+        this step, which the live preview runs in the background. Pages may change while it
+        runs: the index is then marked out of date again, for the next refresh. Index files
+        are named by their contents except the entry file, written last: a reader sees the
+        old index or the new one. Files the new index no longer uses go after it.
+        """
+        with self.refreshing:
+            with self.lock:
+                languages, version = list(self.config.languages), self.pages_written
+            started = time.perf_counter()
+            output, written, kept = self.output, [], set()
+            for name, data in index_files(output, languages):
+                if replace_file(output, name, data):
+                    written.append(name)
+                kept.add(name)
+            took = time.perf_counter() - started
+            with self.lock:
+                stale = {p.relative_to(output).as_posix() for p in (output / INDEX_FOLDER).rglob("*") if p.is_file()}
+                for name in sorted(stale - kept):
+                    remove_file(output, name)
+                    self.outputs.set(name, None)
+                for name in written:
+                    self.outputs.set(name, _stat(output / name))
+                self.search_current = self.pages_written == version
+                if self.manifest_path is not None and self.manifest_path.exists():  # not after a failed rebuild
+                    self._save_manifest()
+                return BuildResult(pages=self._page_count(), written=len(written), unchanged=len(kept) - len(written),
+                                   warnings=self.warnings, search_s=took)
 
 
 def _patched_index(site: Site, name: str, index: dict, old_tasks: dict, fresh: dict) -> dict:
@@ -621,12 +677,13 @@ def _shown_provinces(site: Site, unit: str) -> set[str]:
     return found
 
 
-def measure_edits(root: Path, output: Path | None = None) -> dict[str, float]:
+def measure_edits(root: Path, output: Path | None = None, search: bool = True) -> dict[str, float]:
     """Time, with a warm builder (as in the live preview), an edit of one task, of one agency's
-    name and of one template, each until the affected pages are on disk. The files are
-    restored afterwards."""
+    name and of one template, each until the affected pages, feeds and data files are on disk;
+    with ``search``, also the refresh of the search index that follows the task edit
+    (``edit_task_search_s``). The files are restored afterwards, and the index with them."""
     root = Path(root).resolve()
-    builder = Builder(root, output or root / "output", manifest=True)
+    builder = Builder(root, output or root / "output", manifest=True, search=search)
     builder.build(warm=True)
     site = builder.site
     task = sorted(site.tasks.values(), key=lambda t: t.id)[len(site.tasks) // 2]
@@ -649,7 +706,13 @@ def measure_edits(root: Path, output: Path | None = None) -> dict[str, float]:
             start = time.perf_counter()
             builder.rebuild([path])
             figures[key] = time.perf_counter() - start
+            if search and key == "edit_task_s":
+                start = time.perf_counter()
+                builder.refresh_search()
+                figures["edit_task_search_s"] = time.perf_counter() - start
         finally:
             path.write_text(original, encoding="utf-8")
             builder.rebuild([path])
+    if search:
+        builder.refresh_search()
     return figures

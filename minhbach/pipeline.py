@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .problems import ERROR, Problem, Report, SiteError
 from .parallel import fork_map
 from .render import SitePlan, plan_site
 from .resolve import Site, resolve
-from .search import index_folder
+from .search import INDEX_FOLDER, index_files
 from .validate import validate_as_read, validate_records
 from .write import Staging, unsafe_output
 
@@ -33,6 +34,7 @@ class BuildResult:
     pages: int = 0
     written: int = 0
     unchanged: int = 0
+    search_s: float | None = None  # seconds the search index took, when the build made one
     warnings: list[Problem] = field(default_factory=list)
     site: Site | None = None
 
@@ -80,7 +82,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
             plan.extras()
         return result
     counts = write_plan(root, plan, target, jobs, report)
-    result.written, result.unchanged = counts["written"], counts["unchanged"]
+    result.written, result.unchanged, result.search_s = counts["written"], counts["unchanged"], counts.get("search_s")
     return result
 
 
@@ -89,8 +91,15 @@ def page_count(plan: SitePlan) -> int:
     return sum(1 for path, _, _ in plan.pages if path.endswith(".html")) + 2
 
 
-def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Report) -> dict[str, int]:
-    """Render the plan into a staging folder and swap it in; the old output stays on any failure."""
+def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Report,
+               search: bool = True) -> dict[str, float]:
+    """Render the plan into a staging folder and swap it in; the old output stays on any failure.
+
+    With ``search`` off, the search index is not made: the previous one, if any, is kept as
+    it was (out of date until Builder.refresh_search), so the pages, feeds and data files
+    are on disk without waiting for Pagefind. The counts then include ``search_s``, the
+    seconds Pagefind took.
+    """
     try:
         staging = Staging(target).open()
         try:
@@ -99,9 +108,13 @@ def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Repo
                 extras = plan.extras()
             for name in sorted(extras):
                 staging.put(name, extras[name])
-            index = index_folder(staging.folder, plan.renderer.config.languages)
-            for name in sorted(index):
-                staging.put(name, index[name])
+            if search:
+                started = time.perf_counter()
+                for name, data in index_files(staging.folder, plan.renderer.config.languages):
+                    staging.put(name, data)
+                staging.counts["search_s"] = time.perf_counter() - started
+            else:
+                staging.counts["unchanged"] += keep_index(target, staging.folder)
         except BaseException:
             staging.discard()
             raise
@@ -112,6 +125,19 @@ def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Repo
         raise SiteError([Problem(_shown(where, root), 0, "", f"cannot write the site: {reason}",
                                  "the previous output/ is unchanged; check the disk space and the folder's permissions")])
     return staging.counts
+
+
+def keep_index(output: Path, folder: Path) -> int:
+    """Link the search index of ``output`` into ``folder`` as it is, so searching keeps working (on the
+    pages it was made from); return the number of files."""
+    kept = 0
+    for dirpath, _, filenames in os.walk(output / INDEX_FOLDER):
+        into = folder / os.path.relpath(dirpath, output)
+        into.mkdir(parents=True, exist_ok=True)
+        for filename in filenames:
+            os.link(os.path.join(dirpath, filename), into / filename)
+            kept += 1
+    return kept
 
 
 def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 1) -> None:

@@ -14,6 +14,7 @@ import tempfile
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import cbor2
@@ -22,6 +23,7 @@ from .problems import Problem, SiteError
 from .security import add_sources
 
 INDEX_FOLDER = "pagefind"
+ENTRY = "pagefind-entry.json"  # names each language's metadata file: written last
 # Pagefind's own user interfaces are not used: the search page has a small script of its own.
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 
@@ -33,37 +35,76 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+# Pagefind runs under way, so the live preview can stop a background refresh when it stops.
+_RUNNING: set[subprocess.Popen] = set()
+
+
 def _index(folder: Path, output: Path, glob: str) -> None:
     """Run Pagefind's command line: when it exits, every index file is on disk."""
-    run = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output),
-                          "--glob", glob, "--silent"], capture_output=True, text=True, timeout=1800)
+    with subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output),
+                           "--glob", glob, "--silent"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as run:
+        _RUNNING.add(run)
+        try:
+            stdout, stderr = run.communicate(timeout=1800)
+        except BaseException:
+            run.kill()
+            raise
+        finally:
+            _RUNNING.discard(run)
     if run.returncode != 0:
-        raise RuntimeError((run.stderr or run.stdout).strip()[-2000:] or f"pagefind exited with {run.returncode}")
+        raise RuntimeError((stderr or stdout).strip()[-2000:] or f"pagefind exited with {run.returncode}")
 
 
-def index_folder(folder: Path, languages: list[str]) -> dict[str, bytes]:
-    """Index the language pages of a built site in ``folder``; return the files to publish under pagefind/.
+def stop_indexing() -> None:
+    """Stop every Pagefind run this process started (the preview's background refresh, at exit)."""
+    for run in list(_RUNNING):
+        run.kill()
 
-    The build runs it on its staging folder, so the index is ready before the site is
-    swapped in and its files are written like any other (unchanged ones keep their
-    modification time).
+
+def index_files(folder: Path, languages: list[str]) -> Iterator[tuple[str, bytes]]:
+    """The search index of the built site in ``folder``: (name under pagefind/, bytes), one file at a time.
+
+    Pagefind's memory grows with the pages it holds, so each language is indexed by a run of
+    its own, one after another: the peak is that of the larger language, not of both (a
+    language's index files are the same bytes either way; only the entry file lists both).
+    Within a language the files a metadata file names come before it, and the entry file,
+    which names the metadata files, comes last: a site updated in this order keeps a usable
+    index throughout. The build writes them into its staging folder, so the index is ready
+    before the site is swapped in, and unchanged files keep their modification time.
     """
     # Addresses are recorded from the site's root; the search page adds the sub-path (baseUrl).
-    glob = "{" + ",".join(sorted(languages)) + "}/**/*.html"
-    with tempfile.TemporaryDirectory(prefix="minhbach-search-") as temporary:
-        output = Path(temporary) / "index"
-        try:
-            _index(folder, output, glob)
-        except Exception as error:  # the Pagefind binary missing, crashed or refused a page
-            raise SiteError([Problem("output/pagefind", 0, "", f"the search index could not be built: {error}",
-                                     "run: pip install -r requirements.txt (it installs Pagefind)")])
-        index = {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*"))
-                 if path.is_file() and not path.relative_to(output).as_posix().startswith(_UNUSED)}
-    index = {f"{INDEX_FOLDER}/{name}": data for name, data in _stable(index).items()}
-    if not any(name.endswith(".pf_meta") for name in index):
+    entry: dict | None = None
+    given: set[str] = set()
+    for language in sorted(languages):
+        if not (folder / language).is_dir():
+            continue
+        with tempfile.TemporaryDirectory(prefix="minhbach-search-") as temporary:
+            output = Path(temporary) / "index"
+            try:
+                _index(folder, output, f"{language}/**/*.html")
+            except Exception as error:  # the Pagefind binary missing, crashed or refused a page
+                raise SiteError([Problem("output/pagefind", 0, "", f"the search index could not be built: {error}",
+                                         "run: pip install -r requirements.txt (it installs Pagefind)")])
+            paths = {path.relative_to(output).as_posix(): path for path in sorted(output.rglob("*"))
+                     if path.is_file() and not path.relative_to(output).as_posix().startswith(_UNUSED)}
+            rewritten = {name: path.read_bytes() for name, path in paths.items() if _rewritten(name)}
+            stable = _stable(rewritten)
+            files = [(name, None) for name in paths if name not in rewritten] + sorted(stable.items())
+            for name, data in sorted(files, key=lambda item: (item[0].endswith(".pf_meta"), item[0])):
+                if name == ENTRY or name in given:  # the script and the WebAssembly are the same for every language
+                    continue
+                given.add(name)
+                yield f"{INDEX_FOLDER}/{name}", data if data is not None else paths[name].read_bytes()
+        found = json.loads(stable[ENTRY])
+        if entry is None:
+            entry = found
+        else:
+            entry["languages"].update(found["languages"])
+    if entry is None or not any(name.endswith(".pf_meta") for name in given):
         raise SiteError([Problem("output/pagefind", 0, "", "the search index is empty: no page was indexed",
                                  "check that templates/base.html marks record pages with data-pagefind-body")])
-    return index
+    yield f"{INDEX_FOLDER}/{ENTRY}", _entry_bytes(entry)
 
 
 _SIGNATURE = b"pagefind_dcd"
@@ -102,7 +143,7 @@ def _stable(index: dict[str, bytes]) -> dict[str, bytes]:
             new = f"{old.split('_')[0]}_{_digest(encoded, 7)}"
             renamed[old] = new
             stable[f"filter/{new}.pf_filter"] = encoded
-        elif not name.endswith(".pf_meta") and name != "pagefind-entry.json":
+        elif not name.endswith(".pf_meta") and name != ENTRY:
             stable[name] = data
     for name, data in index.items():
         if name.endswith(".pf_meta"):
@@ -116,12 +157,20 @@ def _stable(index: dict[str, bytes]) -> dict[str, bytes]:
             new = f"{old.split('_')[0]}_{_digest(encoded, 10)}"
             renamed[old] = new
             stable[f"pagefind.{new}.pf_meta"] = encoded
-    entry = json.loads(index["pagefind-entry.json"])
+    entry = json.loads(index[ENTRY])
     for language in entry.get("languages", {}).values():
         language["hash"] = renamed.get(language["hash"], language["hash"])
-    stable["pagefind-entry.json"] = json.dumps(entry, sort_keys=True, ensure_ascii=False,
-                                               separators=(",", ":")).encode("utf-8")
+    stable[ENTRY] = _entry_bytes(entry)
     return dict(sorted(stable.items()))
+
+
+def _rewritten(name: str) -> bool:
+    """Whether _stable rewrites the file: filters, metadata and the entry file (the rest pass as they are)."""
+    return (name.startswith("filter/") and name.endswith(".pf_filter")) or name.endswith(".pf_meta") or name == ENTRY
+
+
+def _entry_bytes(entry: dict) -> bytes:
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # The search page runs Pagefind's WebAssembly: only that page's policy allows compiling it.

@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from html import escape
@@ -22,6 +23,7 @@ from .isso import LOCAL_FOLDER, IssoError, IssoServer
 from .i18n import load_translations
 from .incremental import Builder
 from .problems import ERROR, Problem, Report, SiteError, format_problems
+from .search import stop_indexing
 from .security import script_hash
 
 WATCHED = ("content", "templates", "locales", "site_config.yaml")
@@ -69,7 +71,9 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, comments
     if comments is not None:
         overrides["comments.url"] = comments.url
     # No build manifest: the preview's folder is new each time, and .cache/ stays the build's.
-    preview = Preview(root, Builder(root, folder / "site", overrides=overrides, csp_sources=csp_sources, manifest=False))
+    # The search index follows each rebuild in the background (SearchRefresh), never delaying a reload.
+    preview = Preview(root, Builder(root, folder / "site", overrides=overrides, csp_sources=csp_sources, manifest=False,
+                                    search=False))
     try:
         preview.rebuild()
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0  # reload after every rebuild, however quick the saves
@@ -80,6 +84,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, comments
         server.serve(host=host, port=port, open_url_delay=1 if open_browser else None, restart_delay=0,
                      debug=False, live_css=False)
     finally:
+        preview.search.stop()
         if comments is not None:
             comments.stop()
             click.echo("Stopped the comment server.")
@@ -138,6 +143,55 @@ class SourceWatcher(Watcher):
         return self.filepath, None
 
 
+class SearchRefresh:
+    """Brings the preview's search index up to date in the background after a good rebuild.
+
+    Pagefind takes tens of seconds on a national site: pages reload as soon as a rebuild has
+    written them, and searching uses the last complete index until the new one is complete
+    (Builder.refresh_search replaces it file by file, its entry file last). Saves made while
+    Pagefind runs, or in quick succession, lead to one more run after it, not one each.
+    """
+
+    QUIET = 0.5  # seconds without another save before Pagefind starts
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+        self.wanted = threading.Event()
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+            self.thread.start()
+        self.wanted.set()
+
+    def stop(self) -> None:
+        """At the preview's end: no new run, and the one under way is stopped."""
+        self.stopping.set()
+        self.wanted.set()
+        stop_indexing()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            if self.stopping.is_set():
+                return
+            if self.wanted.wait(self.QUIET):  # another save: wait until they stop coming
+                continue
+            try:
+                result = self.builder.refresh_search()
+            except Exception as error:  # a failed index must not end the preview: the old one stays
+                if not self.stopping.is_set():
+                    message = format_problems(error.problems) if isinstance(error, SiteError) else repr(error)
+                    click.echo(f"The search index was not updated:\n{message}", err=True)
+            else:
+                click.echo(f"Search index updated in {result.search_s:.1f} s ({result.written} files written).")
+
+
 class Preview:
     """The last good site on disk and the problems of the latest build, served together."""
 
@@ -148,6 +202,7 @@ class Preview:
         self.problems: list[Problem] = []
         self.pending: set[str] = set()
         self.language = "vi"
+        self.search = SearchRefresh(builder)
 
     def rebuild(self, changed: list[str] | None = None) -> None:
         """Rebuild what ``changed`` touches (everything when None); on failure keep the last good
@@ -174,6 +229,8 @@ class Preview:
                 click.echo(format_problems(warnings), err=True)
             click.echo(f"Rebuilt in {time.perf_counter() - started:.2f} s: {result.pages} pages "
                        f"({result.written} files written).")
+            if not self.builder.search_current:
+                self.search.request()
         self.language = self._language()
         if self.problems:
             click.echo(format_problems([p for p in self.problems if p.severity == ERROR] or self.problems), err=True)

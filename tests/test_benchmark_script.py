@@ -12,8 +12,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import national_content  # noqa: E402
 import run  # noqa: E402
 
-KEYS = ("pages", "full_s", "peak_rss_mb", "search_index_s", "nochange_s", "edit_task_s", "edit_agency_s",
-        "edit_template_s", "hugo_full_s", "hugo_peak_rss_mb")
+KEYS = ("pages", "full_s", "peak_rss_mb", "peak_pss_mb", "search_index_s", "search_peak_rss_mb", "nochange_s",
+        "edit_task_s", "edit_agency_s", "edit_template_s", "edit_task_search_s", "hugo_full_s", "hugo_peak_rss_mb")
 
 
 def test_generator_is_deterministic_and_writes_every_deadline_form(tmp_path):
@@ -36,8 +36,10 @@ def test_benchmark_prints_the_table_and_writes_every_figure(tmp_path, capsys):
     assert all(key in figures for key in KEYS), sorted(set(KEYS) - set(figures))
     assert figures["pages"] > 50 and figures["hugo_full_s"] > 0 and figures["peak_rss_mb"] > 10
     assert 0 < figures["edit_task_s"] < figures["full_s"]
+    assert figures["search_index_s"] > 0 and figures["search_peak_rss_mb"] > 0 and figures["edit_task_search_s"] > 0
     printed = capsys.readouterr().out
-    for label in ("full clean build", "no-change rebuild", "edit one task", "Hugo: full build", "time ratio"):
+    for label in ("full clean build", "search indexing", "no-change rebuild", "edit one task", "Hugo: full build",
+                  "time ratio"):
         assert label in printed
     # The edits were undone: the content is the generator's again.
     again = tmp_path / "again"

@@ -134,12 +134,18 @@ def test_rebuild_after_an_edit_equals_a_clean_build_and_keeps_untouched_files(bu
         text = task_file.read_text(encoding="utf-8")
         changed.write_text(text.replace("id: qt-2672-iv1a-sxd-trien-khai-tham-muu", "id: qt-2672-zz-moi"), encoding="utf-8")
     result = builder.rebuild([changed])
-    after = tree(output)
     expected = clean_build(bundled_copy, tmp_path / "clean")
+    pages = tree(output)  # pages, feeds and data at once; the search index as it was
+    assert {n: b for n, b in pages.items() if not n.startswith("pagefind/")} == \
+        {n: b for n, b in expected.items() if not n.startswith("pagefind/")}
+    assert {n: b for n, b in pages.items() if n.startswith("pagefind/")} == \
+        {n: b for n, b in before_bytes.items() if n.startswith("pagefind/")}
+    refreshed = builder.refresh_search()
+    after = tree(output)
     assert after.keys() == expected.keys()
     assert [name for name in after if after[name] != expected[name]] == []
     rewritten = {name for name in after if after[name] != before_bytes.get(name)}
-    assert rewritten and result.written == len(rewritten)
+    assert rewritten and result.written + refreshed.written == len(rewritten)
     times = mtimes(output)
     assert [name for name in before_bytes if name in after and name not in rewritten
             and times[name] != before_times[name]] == []
@@ -168,3 +174,41 @@ def test_build_command_reports_a_build_with_nothing_to_do(bundled_copy):
     second = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Nothing changed since the last build" in second.stdout
     assert (bundled_copy / ".cache").is_dir()
+
+
+def test_a_build_after_a_rebuild_brings_the_search_index_up_to_date_and_only_it(bundled_copy, tmp_path):
+    output = bundled_copy / "output"
+    builder = Builder(bundled_copy, output, jobs=1)
+    builder.build(force=True)
+    _edit(bundled_copy / "content/agencies/so-xay-dung-quang-tri.yaml", "short: {vi: Sở Xây dựng,",
+          "short: {vi: Sở Xây dựng mới,")
+    builder.rebuild([bundled_copy / "content/agencies/so-xay-dung-quang-tri.yaml"])
+    pages = mtimes(output)
+
+    result = Builder(bundled_copy, output, jobs=1).build()  # as `build.py build` does next
+
+    assert result.site is None and result.written > 0 and result.search_s is not None
+    assert {n: t for n, t in mtimes(output).items() if not n.startswith("pagefind/")} == \
+        {n: t for n, t in pages.items() if not n.startswith("pagefind/")}
+    assert tree(output) == clean_build(bundled_copy, tmp_path / "clean")
+    again = Builder(bundled_copy, output, jobs=1).build()
+    assert again.site is None and again.written == 0 and again.search_s is None
+
+
+def test_build_without_search_keeps_the_old_index_and_the_next_build_makes_it(bundled_copy, tmp_path):
+    command = [sys.executable, str(ROOT / "build.py"), "--root", str(bundled_copy), "build", "--jobs", "1"]
+    output = bundled_copy / "output"
+    first = subprocess.run(command + ["--no-search"], capture_output=True, text=True, check=True)
+    assert "search index left as it was" in first.stdout and not (output / "pagefind").exists()
+    second = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Search index: " in second.stdout and "No page changed since the last build" in second.stdout
+    expected = clean_build(bundled_copy, tmp_path / "clean")
+    assert tree(output) == expected
+    # Without the index, a build with changed content keeps the previous index, to search until the next build.
+    _edit(bundled_copy / "templates/task.html", '<article class="task">', '<article class="task" data-edited="1">')
+    subprocess.run(command + ["--no-search"], capture_output=True, text=True, check=True)
+    assert {n: b for n, b in tree(output).items() if n.startswith("pagefind/")} == \
+        {n: b for n, b in expected.items() if n.startswith("pagefind/")}
+    third = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Search index: " in third.stdout
+    assert tree(output) == clean_build(bundled_copy, tmp_path / "clean-edited")

@@ -146,6 +146,24 @@ def test_a_saved_change_shows_up_and_a_mistake_is_shown_over_the_last_good_page(
     assert not problems(BeautifulSoup(listing, "html.parser"))
 
 
+def test_the_search_index_follows_the_pages_in_the_background(preview):
+    """Pages come first; Pagefind runs after each good rebuild, and the index it replaces stays until then."""
+    def entry_when(check, what: str) -> str:
+        deadline = time.monotonic() + 60
+        while True:
+            status, text = preview.fetch("/pagefind/pagefind-entry.json")
+            if status == 200 and check(text):
+                return text
+            assert time.monotonic() < deadline, f"{what} never happened:\n{preview.output}"
+            time.sleep(0.3)
+
+    first = entry_when(lambda text: '"vi"' in text, "the first search index")
+    preview.edit(TASK_PATH, TITLE, "Lập kế hoạch đô thị thông minh năm 2023")
+    preview.wait_for(TASK_URL, lambda s, p: heading(p) == "Lập kế hoạch đô thị thông minh năm 2023", "the rebuild")
+    entry_when(lambda text: text != first, "the index of the edited page")
+    assert "Search index updated" in preview.output
+
+
 def test_every_problem_is_listed_at_once(preview):
     preview.edit(TASK_PATH, "lead: [so-xay-dung-tinh-mau]", "lead: [so-xay-dung]")
     preview.edit(TASK_PATH, "status: no-report", "status: done")
