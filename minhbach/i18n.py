@@ -46,9 +46,13 @@ class DateFormatter:
     def __init__(self, lang: str, pattern: str):
         self.lang = lang
         self.pattern = pattern
+        self._days: dict[date, str] = {}  # a site shows a few hundred distinct dates thousands of times
 
     def day(self, value: date) -> str:
-        return format_date(value, self.pattern, locale=self.lang)
+        known = self._days.get(value)
+        if known is None:
+            known = self._days[value] = format_date(value, self.pattern, locale=self.lang)
+        return known
 
     def month(self, value: date) -> str:
         return format_skeleton("yMMMM", value, locale=self.lang)

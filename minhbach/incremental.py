@@ -37,7 +37,7 @@ from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .render import PAGINATED, PAGE_SIZE, PageSpec, SiteFiles, SitePlan, listed_tasks, plan_site
 from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
-from .validate import validate_records
+from .validate import validate_as_read, validate_records
 from .write import release_later, remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files
 
@@ -213,7 +213,7 @@ class Builder:
                          csp_sources=self.csp_sources, previous=previous)
 
     def _load(self, report: Report) -> None:
-        self.raw = load_content(self.root, report)
+        self.raw = load_content(self.root, report, on_record=validate_as_read(self.memo))
         self.load_problems = list(report.problems)
         self._join(report)
 

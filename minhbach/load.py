@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -39,6 +39,7 @@ class RawContent:
     pages: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     unreadable: set[tuple[str, str]] = field(default_factory=set)
+    root: Path | None = None  # where a record whose YAML was let go can be read again
 
 
 def read_text(path: Path, name: str, report: Report) -> str | None:
@@ -133,10 +134,14 @@ def is_inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_content(root: Path, report: Report) -> RawContent:
-    """Read content/ under ``root`` into raw records, texts, pages and sources."""
+def load_content(root: Path, report: Report, on_record: Callable[[RawRecord], None] | None = None) -> RawContent:
+    """Read content/ under ``root`` into raw records, texts, pages and sources.
+
+    ``on_record`` sees each record as soon as it is read: validating it there and letting
+    its YAML go keeps one file's YAML in memory at a time instead of a national site's.
+    """
     content_dir = root / "content"
-    found = RawContent()
+    found = RawContent(root=root)
     if not content_dir.is_dir():
         report.error("content", 0, "", "the content folder is missing", "create content/ or run from the site's folder")
         return found
@@ -160,7 +165,10 @@ def load_content(root: Path, report: Report) -> RawContent:
                 report.error(name, 0, "", "this file is a link to outside content/; it was refused",
                              "copy the file into content/ instead of linking it")
                 continue
+            before = len(found.records)
             _read_one(path, path.relative_to(content_dir).parts, name, found, report)
+            if on_record is not None and len(found.records) > before:
+                on_record(found.records[-1])
     return found
 
 

@@ -15,7 +15,6 @@ from functools import partial
 from json.encoder import encode_basestring as encode_string
 from operator import attrgetter
 from typing import Any, Callable
-from urllib.parse import quote
 
 from .config import SiteConfig
 from .fragments import Changed, ContentFile, new_version
@@ -81,32 +80,16 @@ def _bilingual(name: str, description: str, getter: Callable[[Any], Text | None]
 
 
 class _Links:
-    """Absolute page addresses for a row, None where the record has no page.
-
-    Each address is made once (a task's is in its row and in each of its updates' rows), and
-    only its id is quoted: the rest of a kind's address is the same for every record.
-    """
+    """Absolute page addresses for a row, None where the record has no page."""
 
     def __init__(self, urls: Urls):
         self.urls = urls
-        self.made: dict[tuple[str, str, str], str] = {}
-        self.around: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def address(self, lang: str, kind: str, key: str) -> str:
-        found = self.made.get((lang, kind, key))
-        if found is None:
-            around = self.around.get((lang, kind))
-            if around is None:  # the address of a record whose id is "\0", cut where its id is
-                before, _, after = self.urls.absolute(self.urls.href(lang, kind, "\0")).partition(quote("\0"))
-                around = self.around[(lang, kind)] = (before, after)
-            found = self.made[(lang, kind, key)] = around[0] + quote(key) + around[1]
-        return found
 
     def columns(self, kind: str, key: Callable[[Any], str | None], what: str) -> list[Column]:
         def link(lang: str) -> Callable[[Any], str | None]:
             def value(row: Any) -> str | None:
                 found = key(row)
-                return None if found is None else self.address(lang, kind, found)
+                return None if found is None else self.urls.absolute(self.urls.href(lang, kind, found))
             return value
         return [Column(f"url_{lang}", "string", f"The {what} page in {'Vietnamese' if lang == 'vi' else 'English'}",
                        link(lang)) for lang in LANGS]
@@ -116,9 +99,9 @@ def _ids(values: list[str]) -> str | None:
     return ";".join(values) or None
 
 
-def tables(site: Site, urls: Urls, links: _Links | None = None) -> list[Table]:
+def tables(site: Site, urls: Urls) -> list[Table]:
     """The tables the open data publishes, in dependency order (referenced tables first)."""
-    links = links or _Links(urls)
+    links = _Links(urls)
     shown = {p.id for p in site.provinces.values() if p.parent is None}
     agency_kinds = ("government", "ministry", "national-body", "provincial-committee", "provincial-office",
                     "department", "district-committee", "group", "company", "academy", "police", "other")
@@ -333,7 +316,7 @@ class OpenData:
         self.package: ContentFile | None = None
 
     def files(self, site: Site, changed: Changed) -> dict[str, ContentFile]:
-        all_tables = tables(site, self.urls, _Links(self.urls))  # each address made once per call
+        all_tables = tables(site, self.urls)
         orders: dict[str, list[str]] = {}
         files: dict[str, ContentFile] = {}
         for table in all_tables:

@@ -23,7 +23,7 @@ from .parallel import fork_map
 from .render import SitePlan, plan_site
 from .resolve import Site, resolve
 from .search import INDEX_FOLDER, index_files
-from .validate import validate_records
+from .validate import validate_as_read, validate_records
 from .write import Staging, unsafe_output
 
 
@@ -48,13 +48,14 @@ def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False
     """Load, validate and join the content; raise SiteError listing every problem found."""
     report = Report()
     config = load_config(root, overrides)
-    raw = load_content(root, report)
-    records = validate_records(raw, report)
+    memo: dict = {}
+    raw = load_content(root, report, on_record=validate_as_read(memo))
+    records = validate_records(raw, report, memo)
+    records.release(root)  # messages read a file again for its line numbers
     markdown = MarkdownRenderer()
     site = resolve(records, raw, config.as_of, markdown, report)
     site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
-    records.release(root)
     return config, raw, site, markdown, report
 
 

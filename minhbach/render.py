@@ -28,6 +28,8 @@ from .seo import LOCALES, StructuredData
 from .urls import Urls
 
 OTHER = {"vi": "en", "en": "vi"}
+# Macro files every template may use, by the name templates call them with (m.task_item(...)).
+MACRO_FILES = (("m", "_macros.html"), ("comments", "_comments.html"), ("search_index", "_search.html"))
 
 
 # Long task lists are split into pages of this many tasks: the national list has over
@@ -139,7 +141,6 @@ class Renderer:
         self.translations: dict[str, Any] = {}
         self.structured = StructuredData(site, config, self.urls)
         self.cards: dict[tuple[str, str, bool], Markup] = {}
-        self._macros: dict[str, Any] = {}
         self.content: ContentFiles | None = None  # made on first use, from the translations below
         for lang in config.languages:
             env = jinja2.Environment(
@@ -219,18 +220,27 @@ class Renderer:
         key = (lang, task.id, show_province)
         card = self.cards.get(key)
         if card is None:
-            macros = self._macros.get(lang)
-            if macros is None:  # made with the current site; use_site makes it again
-                macros = self._macros[lang] = self.environments[lang].get_template("_macros.html").make_module()
-            card = self.cards[key] = Markup(macros.task_item(task, show_province))
+            card = self.cards[key] = Markup(self.environments[lang].globals["m"].task_item(task, show_province))
         return card
 
     def use_site(self, site: Site) -> None:
         self.site = site
         self.structured = StructuredData(site, self.config, self.urls)
-        self._macros.clear()
         for env in self.environments.values():
             env.globals["site"] = site
+        self.load_macros()
+
+    def load_macros(self) -> None:
+        """Evaluate the macro files once, with the site's globals, and offer them to every template.
+
+        Importing them in each page (``{% import ... with context %}``) evaluated them again
+        for each of a national site's 25,000 pages.
+        """
+        for env in self.environments.values():
+            for alias, _ in MACRO_FILES:
+                env.globals.pop(alias, None)
+            for alias, name in MACRO_FILES:
+                env.globals[alias] = env.get_template(name).make_module()
 
     def forget_cards(self, task_ids) -> None:
         """Drop the cards of tasks whose facts changed (an incremental rebuild renders them again)."""
@@ -268,8 +278,14 @@ def _direct_gettext(translations) -> tuple:
     ``%%`` and escaping behave exactly as with ``install_gettext_translations(newstyle=True)``.
     """
     known: dict[str, Markup] = {}
+    plain: dict[str, Markup] = {}  # strings without variables, already formatted ("%%" → "%")
 
     def gettext(string: str, /, **variables: Any) -> str:
+        if not variables:
+            done = plain.get(string)
+            if done is None:
+                done = plain[string] = Markup(translations.gettext(string)) % {}
+            return done
         translated = known.get(string)
         if translated is None:
             translated = known[string] = Markup(translations.gettext(string))
@@ -430,6 +446,7 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
     assets[search_name] = search
     for env in renderer.environments.values():
         env.globals["search_script"] = renderer.urls.asset(search_name)
+    renderer.load_macros()  # after every global they use is set
     if previous is not None and previous.renderer is renderer and previous.specs_planned == specs:
         return SitePlan(renderer, assets, previous.pages, specs)  # an edit that adds or removes no page
     pages = []

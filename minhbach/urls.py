@@ -45,6 +45,8 @@ class Urls:
     def __init__(self, base_url: str, base_path: str):
         self.base_url = base_url.rstrip("/")
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
+        # A national site links the same few thousand pages hundreds of thousands of times.
+        self._hrefs: dict[tuple, str] = {}
 
     @staticmethod
     def parts(lang: str, kind: str, key: str | None = None, page: int = 1) -> list[str]:
@@ -58,8 +60,11 @@ class Urls:
 
     def href(self, lang: str, kind: str, key: str | None = None, anchor: str | None = None, page: int = 1) -> str:
         """A root-relative link that includes the sub-path."""
-        path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key, page))
-        return path + (f"#{anchor}" if anchor else "")
+        known = self._hrefs.get((lang, kind, key, anchor, page))
+        if known is None:
+            path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key, page))
+            known = self._hrefs[(lang, kind, key, anchor, page)] = path + (f"#{anchor}" if anchor else "")
+        return known
 
     def feed_path(self, lang: str, province: str | None = None) -> str:
         kind = "province" if province else "home"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from pydantic import ValidationError
@@ -177,6 +177,16 @@ def _explain_id(value: str, location: tuple) -> tuple[str, str, tuple]:
             f"use lowercase letters a-z, digits and single hyphens, {example}", location)
 
 
+def validate_as_read(memo: dict) -> Callable[[RawRecord], None]:
+    """For load_content's ``on_record``: validate each record as it is read, remember the
+    result in ``memo`` for validate_records, and let the YAML go once the record is valid
+    (its problems already carry their lines; later messages read the file again)."""
+    def settle(item: RawRecord) -> None:
+        if _validate_memo(item, Report(), memo) is not None:
+            item.data = None
+    return settle
+
+
 def validate_records(raw: RawContent, report: Report, memo: dict | None = None) -> Records:
     """Validate every raw record into a typed record; collect all problems.
 
@@ -194,7 +204,8 @@ def validate_records(raw: RawContent, report: Report, memo: dict | None = None) 
         store = records.of_kind(item.kind)
         if record.id in store:
             first = records.paths[(item.kind, record.id)]
-            report.error(item.path, line_of(item.data, ("id",)), "id",
+            data = item.data if item.data is not None else _reread(raw.root, item.path) if raw.root else None
+            report.error(item.path, line_of(data, ("id",)), "id",
                          f"the id '{record.id}' is already used by {first}", "give each record its own id")
             continue
         store[record.id] = record

@@ -43,13 +43,23 @@ for _loader in (_Loader, _FastLoader):
     }
 
 
+_TEXT = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """Most values are plain text: take it from the node without PyYAML's general machinery."""
+    if node.tag == _TEXT and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping", node.start_mark, "found a key that is not plain text", key_node.start_mark
@@ -58,13 +68,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             raise DuplicateKey(
                 None, None, f"the key '{key}' appears twice in the same mapping", key_node.start_mark
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList(_construct(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -88,7 +98,7 @@ def parse_yaml(text: str) -> Any:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - raises the readable error
         except yaml.reader.ReaderError as error:
             raise _unreadable_character(text, error) from None
-    if _MAYBE_ALIAS.search(text):
+    if ("&" in text or "*" in text) and _MAYBE_ALIAS.search(text):
         _refuse_aliases(text)
     return data
 

@@ -230,9 +230,9 @@ CASES = [
          "content/directives/13-ubnd-kt-2022/text.vi.md: no directive.yaml beside this text (folder '13-ubnd-kt-2022')", "add directive.yaml to the folder, or move the text to its directive's folder"),
     # ------------------------------------------------------------------ templates
     Case("template-syntax-error",
-         {}, "templates/task.html:10: template syntax error: Expected an expression, got 'end of statement block'", 'check the {% %} and {{ }} tags', setup=lambda root: template(root, "task.html", "{% block main %}", "{% block main %}{% if %}")),
+         {}, "templates/task.html:8: template syntax error: Expected an expression, got 'end of statement block'", 'check the {% %} and {{ }} tags', setup=lambda root: template(root, "task.html", "{% block main %}", "{% block main %}{% if %}")),
     Case("template-unknown-field",
-         {}, "templates/task.html:7: template error: 'minhbach.models.Task object' has no attribute 'titel'", 'a template uses a field, filter or test that does not exist', setup=lambda root: template(root, "task.html", "{{ task.title|t }}", "{{ task.titel|t }}")),
+         {}, "templates/task.html:5: template error: 'minhbach.models.Task object' has no attribute 'titel'", 'a template uses a field, filter or test that does not exist', setup=lambda root: template(root, "task.html", "{{ task.title|t }}", "{{ task.titel|t }}")),
     Case("template-missing",
          {}, 'templates/agency.html: the template is missing', "restore it from the project's repository (git checkout -- templates/agency.html)", setup=lambda root: (root / "templates" / "agency.html").unlink()),
     Case("stylesheet-missing",
