@@ -32,7 +32,7 @@ from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, load_content, _read_one
 from .parallel import fork_map
-from .pipeline import BuildResult, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
+from .pipeline import BuildResult, long_lived, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .render import PAGINATED, PAGE_SIZE, PageSpec, SiteFiles, SitePlan, listed_tasks, plan_site
@@ -213,9 +213,10 @@ class Builder:
                          csp_sources=self.csp_sources, previous=previous)
 
     def _load(self, report: Report) -> None:
-        self.raw = load_content(self.root, report, on_record=validate_as_read(self.memo))
-        self.load_problems = list(report.problems)
-        self._join(report)
+        with long_lived():
+            self.raw = load_content(self.root, report, on_record=validate_as_read(self.memo))
+            self.load_problems = list(report.problems)
+            self._join(report)
 
     def _join(self, report: Report) -> None:
         records = validate_records(self.raw, report, self.memo)

@@ -22,6 +22,7 @@ def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
     memory copy-on-write; freezing the garbage collector first keeps them from touching
     (and so copying) every object.
     """
+    thawed = gc.get_freeze_count() == 0  # the records may be frozen already (pipeline.long_lived)
     gc.freeze()
     children = []
     try:
@@ -44,7 +45,8 @@ def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
             os.close(write)
             children.append((pid, read))
     finally:
-        gc.unfreeze()
+        if thawed:
+            gc.unfreeze()
     # The first chunk is done here, meanwhile: one process fewer holding a copy of the site.
     try:
         outcomes = [("ok", work(chunks[0]))] if chunks else []
