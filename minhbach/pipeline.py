@@ -183,7 +183,15 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
     if jobs <= 1 or len(indices) < 200:
         work(indices)
         return
-    renderer = plan.renderer
+    render_cards(root, plan.renderer, jobs)  # first, shared by all: a task's card appears in five to ten lists
+    before = dict(staging.counts) if staging is not None else {}
+    results = fork_map(work, [indices[k::jobs] for k in range(jobs)])
+    if staging is not None:  # each process counted on from where the parent was before they started
+        staging.counts = {name: before[name] + sum(r[name] - before[name] for r in results) for name in before}
+
+
+def render_cards(root: Path, renderer, jobs: int) -> None:
+    """Render every task's cards, in ``jobs`` processes, into the renderer's cards."""
     tasks = list(renderer.site.tasks.values())
 
     def cards(chunk: list) -> dict:
@@ -194,13 +202,8 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
                         renderer.task_card(task, lang, show_province)
         return renderer.cards
 
-    # Cards first, shared by all: a task's card appears in five to ten lists.
-    for found in fork_map(cards, [tasks[k::jobs] for k in range(jobs)]):
+    for found in fork_map(cards, [tasks[k::jobs] for k in range(jobs)] if len(tasks) >= 200 else [tasks]):
         renderer.cards.update(found)
-    before = dict(staging.counts) if staging is not None else {}
-    results = fork_map(work, [indices[k::jobs] for k in range(jobs)])
-    if staging is not None:  # each process counted on from where the parent was before they started
-        staging.counts = {name: before[name] + sum(r[name] - before[name] for r in results) for name in before}
 
 
 @contextlib.contextmanager
