@@ -387,7 +387,8 @@ class Builder:
         if found.errors or set(fresh.tasks) != set(ids.values()):
             return False
         site = copy.copy(old)
-        site.__dict__.pop("_latest_updates", None)  # computed again for the new tasks when asked
+        for cached in ("_latest_updates", "_listed"):  # computed again for the new tasks when asked
+            site.__dict__.pop(cached, None)
         site.records = copy.copy(old.records)
         site.records.tasks = {t: fresh.tasks.get(t, task) for t, task in old.records.tasks.items()}
         site.records.raw = type(old.records.raw)()

@@ -50,14 +50,23 @@ class PageSpec:
 
 
 def listed_tasks(site: Site, kind: str, key: str | None) -> list[Task]:
-    """The tasks a task-list page shows, in the order it shows them."""
-    if kind == "tasks-by-province":
-        return site.province_tasks(key)
-    if kind == "tasks-by-status":
-        return [t for t in site.tasks.values() if t.status == key]
-    if kind == "tasks-by-agency":
-        return site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
-    return list(site.tasks.values())
+    """The tasks a task-list page shows, in the order it shows them.
+
+    Kept on the site: each of a national list's 200 pages asks for the whole list.
+    """
+    lists = site.__dict__.setdefault("_listed", {})
+    found = lists.get((kind, key))
+    if found is None:
+        if kind == "tasks-by-province":
+            found = site.province_tasks(key)
+        elif kind == "tasks-by-status":
+            found = [t for t in site.tasks.values() if t.status == key]
+        elif kind == "tasks-by-agency":
+            found = site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
+        else:
+            found = list(site.tasks.values())
+        lists[(kind, key)] = found
+    return found
 
 
 def page_count(total: int) -> int:
