@@ -35,10 +35,10 @@ from .parallel import fork_map
 from .pipeline import BuildResult, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
-from .render import PAGINATED, PAGE_SIZE, PageSpec, SitePlan, listed_tasks, plan_site
+from .render import PAGINATED, PAGE_SIZE, PageSpec, SiteFiles, SitePlan, listed_tasks, plan_site
 from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
 from .validate import validate_as_read, validate_records
-from .write import remove_file, replace_file, unsafe_output
+from .write import release_later, remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files
 
 INPUTS = ("content", "templates", "locales")
@@ -141,7 +141,8 @@ class Builder:
         self.site: Site | None = None
         self.plan: SitePlan | None = None
         self.config = None
-        self.extras: dict[str, bytes] = {}
+        self.extras: SiteFiles | None = None  # what the last build wrote beside the pages
+        self.content_versions: dict[str, int] = {}  # the version of each feed and data file on disk
         self.warnings: list[Problem] = []
         self.inputs = self.outputs = Stamps({})
         self.load_problems: list[Problem] = []
@@ -183,6 +184,7 @@ class Builder:
                     with template_problems(self.root, report):
                         self.plan = self._plan(report)
                     self.extras = self.plan.extras()
+                    self.content_versions = self.extras.versions()  # the output is as the manifest says
                     self.warnings = report.warnings
                     unchanged.site = self.site
                 return unchanged
@@ -199,7 +201,8 @@ class Builder:
         counts = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
         self.pages_written += 1
         self.search_current = search
-        self.extras = {}
+        self.extras = None
+        self.content_versions = {name: file.version for name, file in self.plan.content_files().items()}
         self.warnings = report.warnings
         self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
         self._save_manifest()
@@ -385,7 +388,8 @@ class Builder:
         if found.errors or set(fresh.tasks) != set(ids.values()):
             return False
         site = copy.copy(old)
-        site.__dict__.pop("_latest_updates", None)  # computed again for the new tasks when asked
+        for cached in ("_latest_updates", "_listed"):  # computed again for the new tasks when asked
+            site.__dict__.pop(cached, None)
         site.records = copy.copy(old.records)
         site.records.tasks = {t: fresh.tasks.get(t, task) for t, task in old.records.tasks.items()}
         site.records.raw = type(old.records.raw)()
@@ -453,16 +457,16 @@ class Builder:
             written = work(indices)
         same_pages = len(plan.pages) == len(old_plan.pages) and all(
             a[0] == b[0] for a, b in zip(plan.pages, old_plan.pages))
-        if same_pages and plan.renderer is old_plan.renderer and self.extras:
-            extras = self.extras  # the sitemap and the root list the same pages as before
+        if same_pages and plan.renderer is old_plan.renderer and self.extras is not None:
             with template_problems(self.root, Report()):
                 fresh = plan.content_files()  # feeds and data files follow every record
-            written += [name for name in sorted(fresh) if replace_file(output, name, fresh[name])]
-            extras.update(fresh)
+            extras = self.extras = SiteFiles(self.extras.files, fresh)  # the sitemap and the root list the same pages
+            names = sorted(fresh)
         else:
             with template_problems(self.root, Report()):
                 extras = self.extras = plan.extras()
-            written += [name for name in sorted(extras) if replace_file(output, name, extras[name])]
+            names = sorted(extras)
+        written += self._write_extras(extras, names)
         gone: list[str] = []
         if not same_pages:
             now = {path for path, _, _ in plan.pages} | set(extras)
@@ -482,6 +486,22 @@ class Builder:
         return BuildResult(pages=self._page_count(), written=len(written),
                            unchanged=len(plan.pages) + len(extras) - len(written),
                            warnings=self.warnings, site=self.site)
+
+    def _write_extras(self, extras: SiteFiles, names: list[str]) -> list[str]:
+        """Write the files beside the pages that changed; a feed or data file only at a new version."""
+        written, replaced = [], []
+        try:
+            for name in names:
+                version = extras.version(name)
+                if version is not None and self.content_versions.get(name) == version:
+                    continue
+                if replace_file(self.output, name, extras[name], replaced):
+                    written.append(name)
+                if version is not None:
+                    self.content_versions[name] = version
+        finally:
+            release_later(replaced)  # the data files' old megabytes are freed after the rebuild answers
+        return written
 
     def refresh_search(self) -> BuildResult:
         """Index the pages on disk for search again, and replace the index files that changed.

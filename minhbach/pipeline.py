@@ -173,9 +173,9 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
     # Cards first, shared by all: a task's card appears in five to ten lists.
     for found in fork_map(cards, [tasks[k::jobs] for k in range(jobs)]):
         renderer.cards.update(found)
+    before = dict(staging.counts) if staging is not None else {}
     results = fork_map(work, [indices[k::jobs] for k in range(jobs)])
-    if staging is not None:  # each process counted from where the parent was
-        before = dict(staging.counts)
+    if staging is not None:  # each process counted on from where the parent was before they started
         staging.counts = {name: before[name] + sum(r[name] - before[name] for r in results) for name in before}
 
 

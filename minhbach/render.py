@@ -5,19 +5,21 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jinja2
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
-from .feeds import build_feeds
+from .feeds import Feeds
+from .fragments import ContentFile, RecordWatch
 from .i18n import DateFormatter, load_translations
 from .markup import MarkdownRenderer
 from .models import STATUSES, Task, Text
-from .opendata import build_open_data, tables
+from .opendata import OpenData, tables
 from .problems import Report
 from .resolve import Site
 from .search import fold
@@ -47,14 +49,23 @@ class PageSpec:
 
 
 def listed_tasks(site: Site, kind: str, key: str | None) -> list[Task]:
-    """The tasks a task-list page shows, in the order it shows them."""
-    if kind == "tasks-by-province":
-        return site.province_tasks(key)
-    if kind == "tasks-by-status":
-        return [t for t in site.tasks.values() if t.status == key]
-    if kind == "tasks-by-agency":
-        return site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
-    return list(site.tasks.values())
+    """The tasks a task-list page shows, in the order it shows them.
+
+    Kept on the site: each of a national list's 200 pages asks for the whole list.
+    """
+    lists = site.__dict__.setdefault("_listed", {})
+    found = lists.get((kind, key))
+    if found is None:
+        if kind == "tasks-by-province":
+            found = site.province_tasks(key)
+        elif kind == "tasks-by-status":
+            found = [t for t in site.tasks.values() if t.status == key]
+        elif kind == "tasks-by-agency":
+            found = site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
+        else:
+            found = list(site.tasks.values())
+        lists[(kind, key)] = found
+    return found
 
 
 def page_count(total: int) -> int:
@@ -139,6 +150,7 @@ class Renderer:
         self.translations: dict[str, Any] = {}
         self.structured = StructuredData(site, config, self.urls)
         self.cards: dict[tuple[str, str, bool], Markup] = {}
+        self.content: ContentFiles | None = None  # made on first use, from the translations below
         for lang in config.languages:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(root / "templates")),
@@ -317,8 +329,8 @@ class SitePlan:
         _, spec, lang = self.pages[index]
         return self.renderer.render(spec, lang).encode("utf-8")
 
-    def extras(self) -> dict[str, bytes]:
-        """The root, 404, sitemap, robots.txt and assets: small files that list the whole site."""
+    def extras(self) -> SiteFiles:
+        """The root, 404, sitemap, robots.txt and assets: small files that list the whole site; feeds and data."""
         renderer, config = self.renderer, self.renderer.config
         files = dict(self.assets)
         files["index.html"] = renderer.render_special("root.html", config.default_language).encode("utf-8")
@@ -332,23 +344,76 @@ class SitePlan:
         files["robots.txt"] = (
             f"User-agent: *\nAllow: /\nSitemap: {renderer.urls.absolute(renderer.urls.asset('sitemap.xml'))}\n"
         ).encode("utf-8")
-        files.update(self.content_files())
-        return files
+        return SiteFiles(files, self.content_files())
 
-    def content_files(self) -> dict[str, bytes]:
-        """Feeds and open data: they follow every record, so a rebuild always writes them afresh."""
+    def content_files(self) -> dict[str, ContentFile]:
+        """Feeds and open data: they follow every record; each file's version tells whether it changed."""
         renderer = self.renderer
-        site, config = renderer.site, renderer.config
-        shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
-        files = build_feeds(site, config, renderer.urls, renderer.translations, shown)
-        files.update(build_open_data(site, config, renderer.urls))
-        return files
+        if renderer.content is None:
+            renderer.content = ContentFiles(renderer.config, renderer.urls, renderer.translations)
+        return renderer.content.files(renderer.site)
 
     def specs(self) -> list[PageSpec]:
         seen: dict[PageSpec, None] = {}
         for _, spec, _ in self.pages:
             seen.setdefault(spec)
         return list(seen)
+
+
+class ContentFiles:
+    """The feeds and data files of one renderer's site, kept between incremental rebuilds."""
+
+    def __init__(self, config: SiteConfig, urls: Urls, translations: dict[str, Any]):
+        self.config, self.urls, self.translations = config, urls, translations
+        self._start()
+
+    def _start(self) -> None:
+        self.watch = RecordWatch()
+        self.feeds = Feeds(self.config, self.urls, self.translations)
+        self.open_data = OpenData(self.config, self.urls)
+
+    def files(self, site: Site) -> dict[str, ContentFile]:
+        changed = self.watch.look(site)
+        shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
+        try:
+            files = self.feeds.files_for(site, changed, shown)
+            files.update(self.open_data.files(site, changed))
+        except BaseException:  # what was kept may be half updated: start again next time
+            self._start()
+            raise
+        return files
+
+
+class SiteFiles(Mapping):
+    """The files beside the pages: the small ones as bytes, the feeds and data files made when read.
+
+    Built one at a time, the data files need not all be in memory at once (tens of megabytes
+    on the national set).
+    """
+
+    def __init__(self, files: dict[str, bytes], content: dict[str, ContentFile]):
+        self.files, self.content = files, content
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self.files:
+            return self.files[name]
+        return self.content[name].make()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.files
+        yield from (name for name in self.content if name not in self.files)
+
+    def __len__(self) -> int:
+        return len(self.files.keys() | self.content.keys())
+
+    def versions(self) -> dict[str, int]:
+        """The version of each feed and data file (see ContentFile)."""
+        return {name: file.version for name, file in self.content.items()}
+
+    def version(self, name: str) -> int | None:
+        """A feed's or data file's version; None for the other files."""
+        file = self.content.get(name) if name not in self.files else None
+        return None if file is None else file.version
 
 
 def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,

@@ -16,7 +16,7 @@ from typing import Any
 
 from .load import RawContent
 from .markup import MarkdownRenderer, Rendered
-from .models import DONE_STATUSES, Agency, Directive, Province, Task
+from .models import DONE_STATUSES, Agency, AgencyChange, Directive, Province, Task
 from .problems import Report
 from .transcription import first_difference, shown_words, words
 from .validate import MISSING_ENGLISH, Records
@@ -139,6 +139,20 @@ class Site:
             groups[agency.province].append(agency)
         order = sorted(groups, key=lambda p: ("" if p is None else self.provinces[p].name.vi) if p is None or p in self.provinces else p)
         return [(p, sorted(groups[p], key=lambda a: a.name.vi)) for p in order]
+
+    def merged_into(self, agency_id: str) -> list[tuple[Agency, AgencyChange]]:
+        """The agencies whose work passed to this one, with the change that passed it.
+
+        Indexed once: each of a national site's 700 agency pages asked every agency.
+        """
+        index = self.__dict__.get("_merged_into")
+        if index is None:
+            index = self.__dict__["_merged_into"] = defaultdict(list)
+            for other in self.agencies.values():
+                for change in other.history:
+                    if change.into:
+                        index[change.into].append((other, change))
+        return index.get(agency_id, [])
 
     def provinces_with_tasks(self) -> list[Province]:
         return [self.provinces[p] for p in sorted(self.tasks_by_province, key=lambda p: self.provinces[p].name.vi)]

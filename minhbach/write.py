@@ -8,6 +8,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2
@@ -128,11 +129,13 @@ def write_site(files: dict[str, bytes], output: Path) -> dict[str, int]:
     return staging.counts
 
 
-def replace_file(output: Path, name: str, data: bytes) -> bool:
+def replace_file(output: Path, name: str, data: bytes, replaced: list[int] | None = None) -> bool:
     """Update one file of a built site in place, atomically; False when its bytes were already there.
 
     An incremental rebuild uses this: a reader (or a sync) sees the old file or the new
     one, never half of it, and files that did not change keep their modification time.
+    ``replaced`` receives an open descriptor of the file replaced: its blocks are freed when
+    that is closed (see release_later), not while the rebuild waits (~10 ms per 10 MB on ext4).
     """
     target = output / safe_relative(name)
     try:
@@ -146,12 +149,28 @@ def replace_file(output: Path, name: str, data: bytes) -> bool:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
+        if replaced is not None:
+            with contextlib.suppress(OSError):
+                replaced.append(os.open(target, os.O_RDONLY))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
     return True
+
+
+def release_later(descriptors: list[int]) -> None:
+    """Close the files replace_file replaced, in the background: the last close frees their blocks."""
+    if descriptors:
+        threading.Thread(target=_close_all, args=(list(descriptors),), daemon=True).start()
+        descriptors.clear()
+
+
+def _close_all(descriptors: list[int]) -> None:
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
 
 
 def remove_file(output: Path, name: str) -> None:

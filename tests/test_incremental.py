@@ -151,6 +151,42 @@ def test_rebuild_after_an_edit_equals_a_clean_build_and_keeps_untouched_files(bu
             and times[name] != before_times[name]] == []
 
 
+def feeds_and_data(output: Path) -> set[str]:
+    return {p.relative_to(output).as_posix() for p in [*output.rglob("atom.xml"), *(output / "data").iterdir()]}
+
+
+@pytest.mark.parametrize("what", ["title", "update"])
+def test_a_task_edit_rewrites_only_the_feeds_and_data_files_that_show_it(bundled_copy, what):
+    """A journalist's download or a feed reader's poll sees a new file only where the edit shows."""
+    output = bundled_copy / "output"
+    builder = Builder(bundled_copy, output, jobs=1)
+    builder.build(force=True)
+    files = feeds_and_data(output)
+    before_bytes, before_times = tree(output), mtimes(output)
+    task_id = "qt-2672-iv1a-sxd-trien-khai-tham-muu"
+    changed = bundled_copy / f"content/tasks/2672-qd-ubnd-2023/{task_id}.yaml"
+    if what == "title":
+        _edit(changed, "title:\n  vi: ", "title:\n  vi: Sửa đổi - ")
+        _edit(changed, "  en: Coordinate implementation", "  en: Revised - Coordinate implementation")
+        expected = {"data/tasks.csv", "data/tasks.json"}
+        # The feeds that list the task (its province's, the site's when among the newest).
+        expected |= {name for name in files if name.endswith("atom.xml") and f"/{task_id}/" in before_bytes[name].decode()}
+        assert {"vi/tinh/quang-tri/atom.xml", "en/provinces/quang-tri/atom.xml"} <= expected
+    else:
+        _edit(changed, "updates: []", "updates:\n- date: 2099-01-02\n  text: {vi: Đã xong một phần., en: Partly done.}")
+        # The newest entry of every feed that lists the task's province: the site's and the province's.
+        expected = {"data/updates.csv", "data/updates.json", "vi/atom.xml", "en/atom.xml",
+                    "vi/tinh/quang-tri/atom.xml", "en/provinces/quang-tri/atom.xml"}
+    builder.rebuild([changed])
+    after, times = tree(output), mtimes(output)
+    assert {name for name in files if times[name] != before_times[name]} == expected
+    assert {name for name in files if after[name] != before_bytes[name]} == expected
+    assert feeds_and_data(output) == files
+    news = "Revised - Coordinate" if what == "title" else "Partly done."
+    for name in expected:
+        assert news in after[name].decode("utf-8-sig") or "/vi/" in name or name.startswith("vi/"), name
+
+
 def test_a_mistake_in_a_rebuild_leaves_the_last_good_output(bundled_copy):
     output = bundled_copy / "output"
     builder = Builder(bundled_copy, output, jobs=1)
@@ -170,7 +206,9 @@ def test_a_mistake_in_a_rebuild_leaves_the_last_good_output(bundled_copy):
 def test_build_command_reports_a_build_with_nothing_to_do(bundled_copy):
     command = [sys.executable, str(ROOT / "build.py"), "--root", str(bundled_copy), "build", "--jobs", "2"]
     first = subprocess.run(command, capture_output=True, text=True, check=True)
-    assert "files written" in first.stdout
+    # Both rendering processes' files are counted: every file of the new output/ was written.
+    files = sum(1 for path in (bundled_copy / "output").rglob("*") if path.is_file())
+    assert f"({files} files written, 0 unchanged)" in first.stdout, first.stdout
     second = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Nothing changed since the last build" in second.stdout
     assert (bundled_copy / ".cache").is_dir()

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import BASE_URL, ROOT
+from conftest import BASE_URL, ROOT, TASK_PATH
 from minhbach.pipeline import build_site
 from minhbach.problems import SiteError
 
@@ -181,6 +181,26 @@ def test_feeds_do_not_follow_the_build_clock(make_site, tmp_path):
     build_site(root, tmp_path / "b")
     for path in all_feeds(tmp_path / "a"):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+
+
+def test_text_with_commas_quotes_markup_and_line_breaks_reads_back_as_written(make_site, site_content, tmp_path):
+    """The CSV, the JSON and the feeds give back a title exactly as the editor wrote it."""
+    titles = {"vi": 'Lập "kế hoạch", <b>đô thị</b> & dữ liệu', "en": "Plan, 'smart' <city> & data,\r\nsecond line"}
+    site_content[TASK_PATH] = site_content[TASK_PATH].replace(
+        "vi: Lập kế hoạch phát triển đô thị thông minh", "vi: " + json.dumps(titles["vi"], ensure_ascii=False)).replace(
+        "en: Prepare the smart urban development plan", "en: " + json.dumps(titles["en"]))
+    build_site(make_site(site_content), tmp_path / "out")
+    output = tmp_path / "out"
+    row = next(r for r in read_csv(output, "tasks") if r["id"] == "mau-1-sxd-ke-hoach")
+    assert (row["title_vi"], row["title_en"]) == (titles["vi"], titles["en"])
+    row = next(r for r in json.loads((output / "data" / "tasks.json").read_text(encoding="utf-8"))
+               if r["id"] == "mau-1-sxd-ke-hoach")
+    assert (row["title_vi"], row["title_en"]) == (titles["vi"], titles["en"])
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    for lang, feed in (("vi", "vi/atom.xml"), ("en", "en/atom.xml"), ("en", "en/provinces/tinh-mau/atom.xml")):
+        shown = [e.text for e in ET.parse(output / feed).getroot().findall("a:entry/a:title", atom)]
+        # XML reads a carriage return written as &#13; back as one, and a bare one as a line break.
+        assert {"vi": "Nhiệm vụ mới: ", "en": "New task: "}[lang] + titles[lang] in shown, feed
 
 
 # --- discoverability -------------------------------------------------------------------------
