@@ -128,7 +128,8 @@ class Builder:
         data are on disk sooner and the index stays as it was until refresh_search()."""
         self.root = Path(root).resolve()
         self.output = Path(output or self.root / "output").resolve()
-        self.overrides = overrides or {}
+        # Settings left unset (None) change nothing: `build.py build` and measure_edits share one manifest.
+        self.overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
         self.strict = strict
         self.jobs = jobs or default_jobs()
         self.csp_sources = csp_sources

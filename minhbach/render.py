@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 from collections import Counter
@@ -375,12 +376,17 @@ class ContentFiles:
     def files(self, site: Site) -> dict[str, ContentFile]:
         changed = self.watch.look(site)
         shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
+        collecting = gc.isenabled()
+        gc.disable()  # pieces are strings and tuples, never cycles: no need to scan the site's millions of objects
         try:
             files = self.feeds.files_for(site, changed, shown)
             files.update(self.open_data.files(site, changed))
         except BaseException:  # what was kept may be half updated: start again next time
             self._start()
             raise
+        finally:
+            if collecting:
+                gc.enable()
         return files
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 from conftest import ROOT
@@ -46,3 +47,7 @@ def test_benchmark_prints_the_table_and_writes_every_figure(tmp_path, capsys):
     national_content.generate(again, provinces=1, tasks_per_province=12)
     for path in (again / "content").rglob("*.yaml"):
         assert path.read_bytes() == (tmp_path / "national" / path.relative_to(again)).read_bytes()
+    # ... and so is the site, search index included: the build command finds nothing to do.
+    build = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(tmp_path / "national"), "build",
+                            "--output", str(tmp_path / "national" / "output")], capture_output=True, text=True, check=True)
+    assert "Nothing changed since the last build" in build.stdout
