@@ -325,6 +325,15 @@ class SitePlan:
     pages: list[tuple[str, PageSpec, str]]  # (output path, spec, language)
     specs_planned: list[PageSpec] = field(default_factory=list)
     html_pages: int | None = None
+    positions: dict[PageSpec, list[int]] | None = None  # where each spec's pages are in ``pages``
+
+    def indices_of(self, specs: set[PageSpec]) -> list[int]:
+        """The positions of the pages of ``specs``, in order (an edit's few, among 25,000)."""
+        if self.positions is None:
+            self.positions = {}
+            for index, (_, spec, _) in enumerate(self.pages):
+                self.positions.setdefault(spec, []).append(index)
+        return sorted(index for spec in specs for index in self.positions.get(spec, ()))
 
     def page_bytes(self, index: int) -> bytes:
         _, spec, lang = self.pages[index]
