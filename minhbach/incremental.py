@@ -410,9 +410,7 @@ class Builder:
         fresh = validate_records(RawContent(records=items), found, self.memo)
         if found.errors or set(fresh.tasks) != set(ids.values()):
             return False
-        site = copy.copy(old)
-        for cached in ("_latest_updates", "_listed"):  # computed again for the new tasks when asked
-            site.__dict__.pop(cached, None)
+        site = old.copy()  # its lists and latest updates are made again for the new tasks when asked
         site.records = copy.copy(old.records)
         site.records.tasks = {t: fresh.tasks.get(t, task) for t, task in old.records.tasks.items()}
         site.records.raw = type(old.records.raw)()
@@ -423,7 +421,7 @@ class Builder:
         for task_id in fresh.tasks:
             for lang in ("vi", "en"):
                 site.anchors.pop((task_id, lang), None)
-        view = copy.copy(site)  # the joining steps, run over the changed tasks only
+        view = site.copy()  # the joining steps, run over the changed tasks only
         view.records = copy.copy(site.records)
         view.records.tasks = fresh.tasks
         _check_references(view, found)

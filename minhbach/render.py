@@ -54,19 +54,15 @@ def listed_tasks(site: Site, kind: str, key: str | None) -> list[Task]:
 
     Kept on the site: each of a national list's 200 pages asks for the whole list.
     """
-    lists = site.__dict__.setdefault("_listed", {})
-    found = lists.get((kind, key))
-    if found is None:
+    def listing() -> list[Task]:
         if kind == "tasks-by-province":
-            found = site.province_tasks(key)
-        elif kind == "tasks-by-status":
-            found = [t for t in site.tasks.values() if t.status == key]
-        elif kind == "tasks-by-agency":
-            found = site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
-        else:
-            found = list(site.tasks.values())
-        lists[(kind, key)] = found
-    return found
+            return site.province_tasks(key)
+        if kind == "tasks-by-status":
+            return [t for t in site.tasks.values() if t.status == key]
+        if kind == "tasks-by-agency":
+            return site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
+        return list(site.tasks.values())
+    return site.derived(("listed", kind, key), listing)
 
 
 def page_count(total: int) -> int:
@@ -218,10 +214,7 @@ class Renderer:
     @staticmethod
     def latest_updates_of(site: Site, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
         if tasks is None and limit == 10:  # the home page's, asked again by incremental rebuilds
-            known = site.__dict__.get("_latest_updates")
-            if known is None:
-                known = site.__dict__["_latest_updates"] = Renderer.latest_updates_of(site, list(site.tasks.values()))
-            return known
+            return site.derived("latest_updates", lambda: Renderer.latest_updates_of(site, list(site.tasks.values())))
         pool = tasks if tasks is not None else site.tasks.values()
         return heapq.nlargest(limit, ((u, t) for t in pool for u in t.updates), key=lambda pair: (pair[0].date, pair[1].id))
 

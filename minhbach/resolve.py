@@ -7,12 +7,13 @@ show (overdue, what a unit is today, which paragraph a task came from) is comput
 from __future__ import annotations
 
 import calendar
+import copy
 import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from .load import RawContent
 from .markup import MarkdownRenderer, Rendered
@@ -140,19 +141,30 @@ class Site:
         order = sorted(groups, key=lambda p: ("" if p is None else self.provinces[p].name.vi) if p is None or p in self.provinces else p)
         return [(p, sorted(groups[p], key=lambda a: a.name.vi)) for p in order]
 
-    def merged_into(self, agency_id: str) -> list[tuple[Agency, AgencyChange]]:
-        """The agencies whose work passed to this one, with the change that passed it.
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """An index made from the records on first use and kept with them (pages of a national
+        site ask for the same lists thousands of times); a copy() starts without any."""
+        known = self.__dict__.setdefault("_derived", {})
+        if key not in known:
+            known[key] = make()
+        return known[key]
 
-        Indexed once: each of a national site's 700 agency pages asked every agency.
-        """
-        index = self.__dict__.get("_merged_into")
-        if index is None:
-            index = self.__dict__["_merged_into"] = defaultdict(list)
+    def copy(self) -> Site:
+        """A shallow copy, for records about to change: it makes its derived indexes afresh."""
+        twin = copy.copy(self)
+        twin.__dict__.pop("_derived", None)
+        return twin
+
+    def merged_into(self, agency_id: str) -> list[tuple[Agency, AgencyChange]]:
+        """The agencies whose work passed to this one, with the change that passed it."""
+        def index() -> dict:
+            found = defaultdict(list)
             for other in self.agencies.values():
                 for change in other.history:
                     if change.into:
-                        index[change.into].append((other, change))
-        return index.get(agency_id, [])
+                        found[change.into].append((other, change))
+            return found
+        return self.derived("merged_into", index).get(agency_id, [])
 
     def provinces_with_tasks(self) -> list[Province]:
         return [self.provinces[p] for p in sorted(self.tasks_by_province, key=lambda p: self.provinces[p].name.vi)]
