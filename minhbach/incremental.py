@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, load_content, _read_one
@@ -222,9 +224,10 @@ class Builder:
         updates (a full build leaves the cards here). A national site's first edit took
         0.7 s without them."""
         renderer = self.plan.renderer
-        for env in renderer.environments.values():
-            for name in sorted({spec.template for _, spec, _ in self.plan.pages}):
-                env.get_template(name)
+        for env in renderer.environments.values():  # pages', cards', feeds' and macros' alike
+            for name in env.list_templates(filter_func=lambda name: not name.startswith("assets/")):
+                with contextlib.suppress(jinja2.TemplateSyntaxError):  # one no page uses; a page using it reports it
+                    env.get_template(name)
         if cards:
             render_cards(self.root, renderer, self.jobs)
         renderer.latest_updates()

@@ -127,15 +127,18 @@ class _Cmark:
             lib.cmark_parser_free(parser)
 
 
+# Built once: nh3.clean() builds its rules again on every call, a third of its time.
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+)
+
+
 def sanitise(html: str) -> str:
     """Keep only the tags and attributes a document text needs; links get rel=noopener."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    return _CLEANER.clean(html)
 
 
 class MarkdownRenderer:
