@@ -33,7 +33,7 @@ import jinja2
 from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, load_content, _read_one
-from .parallel import fork_map
+from .parallel import fork_queue
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
@@ -476,7 +476,8 @@ class Builder:
             return written
 
         if self.jobs > 1 and len(indices) >= 400:
-            written = [name for names in fork_map(work, [indices[k::self.jobs] for k in range(self.jobs)]) for name in names]
+            lists, tasks = plan.lists_and_tasks(indices)
+            written = sorted(name for names in fork_queue(work, tasks, self.jobs, first=lists) for name in names)
         else:
             written = work(indices)
         same_pages = len(plan.pages) == len(old_plan.pages) and all(

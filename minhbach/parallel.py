@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import pickle
 import signal
@@ -74,3 +75,31 @@ def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
             raise RuntimeError(f"a build process failed:\n{value}")
         results.append(value)
     return results
+
+
+def fork_queue(work: Callable[[list], Any], items: list, jobs: int, first: list | None = None, chunk: int = 32) -> list:
+    """Share ``items`` among ``jobs`` processes, each taking the next ``chunk`` as it finishes
+    the last; this process first does ``first`` alone. Return every ``work`` result, in no
+    particular order.
+
+    Pages differ in cost (a province's list takes ten task pages' time), so a fixed split
+    leaves one process idle while the other finishes; taking work as it comes keeps both
+    busy to the end. ``first`` is work that should stay in this process, e.g. pages whose
+    parts it then keeps for later rebuilds.
+    """
+    taken = multiprocessing.RawValue("q", 0)  # shared memory, inherited by the forked children
+    lock = multiprocessing.Lock()
+
+    def next_chunk() -> list:
+        with lock:
+            start = taken.value
+            taken.value = start + chunk
+        return items[start:start + chunk]
+
+    def run(role: int) -> list:
+        results = [work(first)] if role == 0 and first else []
+        while batch := next_chunk():
+            results.append(work(batch))
+        return results
+
+    return [result for results in fork_map(run, list(range(max(1, jobs)))) for result in results]

@@ -20,7 +20,7 @@ from .config import load_config
 from .load import load_content
 from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
-from .parallel import fork_map
+from .parallel import fork_map, fork_queue
 from .render import SitePlan, plan_site
 from .resolve import Site, resolve
 from .search import INDEX_FOLDER, index_files
@@ -169,25 +169,27 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
 
     With jobs > 1 the pages are shared among forked processes, each writing its own
     files; every page depends only on the joined site, so the bytes are the same as a
-    serial build's (tests/test_incremental.py checks it).
+    serial build's (tests/test_incremental.py checks it). The pages that list tasks stay in
+    this process, which so renders each task's card once and keeps them for rebuilds.
     """
     def work(indices: list[int]) -> dict[str, int]:
+        """Render pages; return what they added to the staging counts."""
+        start = dict(staging.counts) if staging is not None else {}
         with template_problems(root, Report()):
             for index in indices:
                 data = plan.page_bytes(index)
                 if staging is not None:
                     staging.put(plan.pages[index][0], data)
-        return dict(staging.counts) if staging is not None else {}
+        return {name: staging.counts[name] - start[name] for name in start}
 
-    indices = list(range(len(plan.pages)))
-    if jobs <= 1 or len(indices) < 200:
-        work(indices)
+    if jobs <= 1 or len(plan.pages) < 200:
+        work(list(range(len(plan.pages))))
         return
-    render_cards(root, plan.renderer, jobs)  # first, shared by all: a task's card appears in five to ten lists
+    lists, tasks = plan.lists_and_tasks()
     before = dict(staging.counts) if staging is not None else {}
-    results = fork_map(work, [indices[k::jobs] for k in range(jobs)])
-    if staging is not None:  # each process counted on from where the parent was before they started
-        staging.counts = {name: before[name] + sum(r[name] - before[name] for r in results) for name in before}
+    added = fork_queue(work, tasks, jobs, first=lists)
+    if staging is not None:  # this process's own pages are in ``added`` too
+        staging.counts = {name: before[name] + sum(chunk[name] for chunk in added) for name in before}
 
 
 def render_cards(root: Path, renderer, jobs: int) -> None:

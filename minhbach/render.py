@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import jinja2
 from markupsafe import Markup, escape
@@ -327,6 +327,14 @@ class SitePlan:
             for index, (_, spec, _) in enumerate(self.pages):
                 self.positions.setdefault(spec, []).append(index)
         return sorted(index for spec in specs for index in self.positions.get(spec, ()))
+
+    def lists_and_tasks(self, indices: Iterable[int] | None = None) -> tuple[list[int], list[int]]:
+        """The positions of the pages other than tasks' (lists, agencies, provinces: few, and
+        most show task cards), and of the tasks' own pages (most of the site)."""
+        lists, tasks = [], []
+        for index in range(len(self.pages)) if indices is None else indices:
+            (tasks if self.pages[index][1].kind == "task" else lists).append(index)
+        return lists, tasks
 
     def page_bytes(self, index: int) -> bytes:
         _, spec, lang = self.pages[index]

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from .load import RawContent, RawRecord
-from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text
+from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text, PackedText, compact
 from .problems import Report
 from .slug import escapes_output, slug
 from .yamlfile import LineDict, line_of, parse_yaml
@@ -236,7 +236,7 @@ def _validate_one(item: RawRecord, report: Report) -> Record | None:
                      "start each line with a field name, e.g. 'id: ...'")
         return None
     try:
-        record = model.model_validate(item.data)
+        record = compact(model.model_validate(item.data))
     except ValidationError as error:
         for detail in error.errors():
             message, hint, location = explain(detail, model)
@@ -267,7 +267,7 @@ def _check_english(item: RawRecord, record: Record, report: Report) -> None:
 
 
 def _texts(value: Any, location: tuple):
-    if isinstance(value, Text):
+    if isinstance(value, (Text, PackedText)):
         yield location, value
     elif isinstance(value, Record):
         for name in type(value).model_fields:

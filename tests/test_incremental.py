@@ -250,3 +250,13 @@ def test_build_without_search_keeps_the_old_index_and_the_next_build_makes_it(bu
     third = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Search index: " in third.stdout
     assert tree(output) == clean_build(bundled_copy, tmp_path / "clean-edited")
+
+
+def test_fork_queue_does_every_item_once_and_the_first_work_here():
+    from minhbach.parallel import fork_queue
+
+    here = os.getpid()
+    results = fork_queue(lambda items: (os.getpid(), list(items)), list(range(500)), jobs=2, first=["mine"], chunk=7)
+    done = sorted(item for _, items in results for item in items if item != "mine")
+    assert done == list(range(500))
+    assert [pid for pid, items in results if items == ["mine"]] == [here]
