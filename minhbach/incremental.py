@@ -32,14 +32,15 @@ import jinja2
 
 from .comments import resolve_comments
 from .config import load_config
-from .load import RawContent, load_content, _read_one
+from .load import RawContent, _read_one, walk_order
 from .parallel import fork_queue
+from .parallel_load import load_validated
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .render import PAGINATED, PAGE_SIZE, PageSpec, SiteFiles, SitePlan, listed_tasks, plan_site
 from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
-from .validate import validate_as_read, validate_records
+from .validate import validate_records
 from .write import release_later, remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files
 
@@ -238,7 +239,7 @@ class Builder:
 
     def _load(self, report: Report) -> None:
         with long_lived():
-            self.raw = load_content(self.root, report, on_record=validate_as_read(self.memo))
+            self.raw = load_validated(self.root, report, self.memo, self.jobs)
             self.load_problems = list(report.problems)
             self._join(report)
 
@@ -394,7 +395,7 @@ class Builder:
         if len(raw.records) > before:  # keep load_content's order (the order of lists on the site)
             item = raw.records.pop()
             if position is None:
-                position = next((i for i, r in enumerate(raw.records) if _walk_order(r.path) > _walk_order(name)),
+                position = next((i for i, r in enumerate(raw.records) if walk_order(r.path) > walk_order(name)),
                                 len(raw.records))
             raw.records.insert(position, item)
 
@@ -586,12 +587,6 @@ def _patched_index(site: Site, name: str, index: dict, old_tasks: dict, fresh: d
         if not result[key]:
             del result[key]
     return result
-
-
-def _walk_order(path: str) -> tuple:
-    """Sort key giving load_content's order: in each folder, its files before its subfolders."""
-    parts = path.split("/")
-    return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
 
 
 def _same_lists(old: Site, new: Site) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -134,17 +134,40 @@ def is_inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_content(root: Path, report: Report, on_record: Callable[[RawRecord], None] | None = None) -> RawContent:
+def load_content(root: Path, report: Report, on_record: Callable[[RawRecord], None] | None = None,
+                 share: Callable[[str], bool] | None = None) -> RawContent:
     """Read content/ under ``root`` into raw records, texts, pages and sources.
 
     ``on_record`` sees each record as soon as it is read: validating it there and letting
     its YAML go keeps one file's YAML in memory at a time instead of a national site's.
+    ``share``, when given, is asked about each file (by name, in the order of the walk)
+    before it is read: files it refuses are left to another process (parallel_load).
     """
     content_dir = root / "content"
     found = RawContent(root=root)
     if not content_dir.is_dir():
         report.error("content", 0, "", "the content folder is missing", "create content/ or run from the site's folder")
         return found
+    for here, filename, name in _walk(root, report):
+        if share is not None and not share(name):
+            continue
+        path = here / filename
+        if path.is_symlink() and not is_inside(path, content_dir):
+            report.error(name, 0, "", "this file is a link to outside content/; it was refused",
+                         "copy the file into content/ instead of linking it")
+            continue
+        before = len(found.records)
+        _read_one(path, path.relative_to(content_dir).parts, name, found, report)
+        if on_record is not None and len(found.records) > before:
+            on_record(found.records[-1])
+    return found
+
+
+def _walk(root: Path, report: Report) -> Iterator[tuple[Path, str, str]]:
+    """Each file of content/ as (its folder, its file name, its name content/...), in
+    load_content's order: by name, a folder's files before its subfolders; hidden files,
+    backups and folders linked to outside content/ (reported) are left out."""
+    content_dir = root / "content"
     for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
         dirnames.sort()
         here = Path(dirpath)
@@ -156,26 +179,34 @@ def load_content(root: Path, report: Report, on_record: Callable[[RawRecord], No
                              "this folder is a link to outside content/; it was refused",
                              "copy the files into content/ instead of linking them")
                 dirnames.remove(dirname)
+        folder = here.relative_to(root).as_posix()
         for filename in sorted(filenames):
-            if filename.startswith(".") or filename.endswith("~"):
-                continue
-            path = here / filename
-            name = path.relative_to(root).as_posix()
-            if path.is_symlink() and not is_inside(path, content_dir):
-                report.error(name, 0, "", "this file is a link to outside content/; it was refused",
-                             "copy the file into content/ instead of linking it")
-                continue
-            before = len(found.records)
-            _read_one(path, path.relative_to(content_dir).parts, name, found, report)
-            if on_record is not None and len(found.records) > before:
-                on_record(found.records[-1])
-    return found
+            if not (filename.startswith(".") or filename.endswith("~")):
+                yield here, filename, f"{folder}/{filename}"
+
+
+def record_files(root: Path) -> list[str]:
+    """The names of the province, agency and task files load_content would read, in its order."""
+    if not (root / "content").is_dir():
+        return []
+    return [name for _, _, name in _walk(root, Report()) if is_record_file(tuple(name.split("/")[1:]))]
+
+
+def is_record_file(parts: tuple[str, ...]) -> bool:
+    """Whether a file (its path's parts under content/) is a province, agency or task record."""
+    return parts[0] in RECORD_FOLDERS and len(parts) >= 2 and parts[-1].lower().endswith((".yaml", ".yml"))
+
+
+def walk_order(path: str) -> tuple:
+    """Sort key giving load_content's order: in each folder, its files before its subfolders."""
+    parts = path.split("/")
+    return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
 
 
 def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, report: Report) -> None:
     top = parts[0]
     suffix = path.suffix.lower()
-    if top in RECORD_FOLDERS and suffix in (".yaml", ".yml") and len(parts) >= 2:
+    if is_record_file(parts):
         data = read_yaml(path, name, report)
         if data is not None:
             found.records.append(RawRecord(top, name, data, path.stem))

@@ -17,14 +17,14 @@ import jinja2
 
 from .comments import resolve_comments
 from .config import load_config
-from .load import load_content
 from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
 from .parallel import fork_map, fork_queue
+from .parallel_load import load_validated
 from .render import SitePlan, plan_site
 from .resolve import Site, resolve
 from .search import INDEX_FOLDER, index_files
-from .validate import validate_as_read, validate_records
+from .validate import validate_records
 from .write import Staging, unsafe_output
 
 
@@ -67,13 +67,16 @@ def long_lived():
             gc.enable()
 
 
-def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False):
-    """Load, validate and join the content; raise SiteError listing every problem found."""
+def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False, jobs: int | None = None):
+    """Load, validate and join the content; raise SiteError listing every problem found.
+
+    ``jobs`` (default: one per core) is how many processes may read a big site's records.
+    """
     report = Report()
     config = load_config(root, overrides)
     memo: dict = {}
     with long_lived():
-        raw = load_content(root, report, on_record=validate_as_read(memo))
+        raw = load_validated(root, report, memo, jobs or default_jobs())
         records = validate_records(raw, report, memo)
         records.release(root)  # messages read a file again for its line numbers
         markdown = MarkdownRenderer()
@@ -94,7 +97,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
     target = output or root / "output"
     if write and (reason := unsafe_output(root, target)):
         raise SiteError([Problem(_shown(target, root), 0, "", reason, "choose a new or empty folder, or the site's output/")])
-    config, raw, site, markdown, report = prepare_site(root, overrides, strict)
+    config, raw, site, markdown, report = prepare_site(root, overrides, strict, jobs)
     del raw  # the YAML as read: pages need only the joined records
     with template_problems(root, report):
         plan = plan_site(root, config, site, markdown, report, csp_sources=csp_sources)
