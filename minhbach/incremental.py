@@ -743,6 +743,7 @@ def measure_edits(root: Path, output: Path | None = None, search: bool = True) -
         if edited == original:
             raise ValueError(f"measure_edits: could not edit {path}")
         try:
+            os.sync()  # the previous step's writes are not this edit's
             path.write_text(edited, encoding="utf-8")
             start = time.perf_counter()
             builder.rebuild([path])
