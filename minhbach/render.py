@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import heapq
@@ -31,6 +32,9 @@ from .urls import Urls
 OTHER = {"vi": "en", "en": "vi"}
 # Macro files every template may use, by the name templates call them with (m.task_item(...)).
 MACRO_FILES = (("m", "_macros.html"), ("comments", "_comments.html"), ("search_index", "_search.html"))
+# Macros whose HTML depends only on their arguments (ids, statuses, kinds) and the site, so each is
+# rendered once per language and arguments: a task page links five or so agencies and provinces.
+REUSED_MACROS = {"m": ("agency_link", "province_link", "status_label", "directive_kind", "agency_kind", "relation_label")}
 
 
 # Long task lists are split into pages of this many tasks: the national list has over
@@ -243,7 +247,11 @@ class Renderer:
             for alias, _ in MACRO_FILES:
                 env.globals.pop(alias, None)
             for alias, name in MACRO_FILES:
-                env.globals[alias] = env.get_template(name).make_module()
+                module = env.get_template(name).make_module()
+                for macro in REUSED_MACROS.get(alias, ()):
+                    if hasattr(module, macro):  # a site's own _macros.html may lack one
+                        setattr(module, macro, functools.cache(getattr(module, macro)))
+                env.globals[alias] = module
 
     def forget_cards(self, task_ids) -> None:
         """Drop the cards of tasks whose facts changed (an incremental rebuild renders them again)."""
