@@ -232,6 +232,8 @@ class Builder:
         if cards:
             render_cards(self.root, renderer, self.jobs)
         renderer.latest_updates()
+        self.plan.indices_of(set())  # the index of the plan's pages, and their count, kept while no page is added
+        self._page_count()
 
     def _plan(self, report: Report, renderer=None, previous: SitePlan | None = None) -> SitePlan:
         return plan_site(self.root, self.config, self.site, self.markdown, report, renderer=renderer,
@@ -481,7 +483,7 @@ class Builder:
             written = sorted(name for names in fork_queue(work, tasks, self.jobs, first=lists) for name in names)
         else:
             written = work(indices)
-        same_pages = len(plan.pages) == len(old_plan.pages) and all(
+        same_pages = plan.pages is old_plan.pages or len(plan.pages) == len(old_plan.pages) and all(
             a[0] == b[0] for a, b in zip(plan.pages, old_plan.pages))
         if same_pages and plan.renderer is old_plan.renderer and self.extras is not None:
             with template_problems(self.root, Report()):

@@ -481,7 +481,8 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
         env.globals["search_script"] = renderer.urls.asset(search_name)
     renderer.load_macros()  # after every global they use is set
     if previous is not None and previous.renderer is renderer and previous.specs_planned == specs:
-        return SitePlan(renderer, assets, previous.pages, specs, positions=previous.positions)  # an edit that adds or removes no page
+        return SitePlan(renderer, assets, previous.pages, specs, html_pages=previous.html_pages,
+                        positions=previous.positions)  # an edit that adds or removes no page
     pages = []
     for spec in specs:
         for lang in page_languages(site, spec, config.languages):
