@@ -87,12 +87,13 @@ class TreeMemory(threading.Thread):
 
 
 def quiet_disk() -> None:
-    """Let the disk finish what earlier steps left: their writes, and the freeing of deleted
-    files' blocks, which on ext4 mounted with 'discard' goes on after rmtree returns and
-    doubled the time of a build started meanwhile. Every timed step, ours and Hugo's,
-    starts on a quiet disk."""
+    """Let the disk settle after earlier steps: their writes, the freeing of deleted files'
+    blocks (on ext4 mounted with 'discard' it goes on after rmtree returns), and ext4's
+    reluctance to reuse inodes freed in the last 5 seconds, which has new files' inodes
+    searched for past each of them. A build started meanwhile took twice its time. Every
+    timed step, ours and Hugo's, starts on a settled disk."""
     os.sync()
-    time.sleep(2)
+    time.sleep(6)
 
 
 def timed(command: list[str], cwd: Path | None = None) -> dict:

@@ -170,11 +170,12 @@ class Renderer:
             dates = DateFormatter(lang, config.date_format.get(lang, "d MMMM y"))
             env.filters.update(
                 t=lambda text, lang=lang: self.text(text, lang),
+                plain=lambda text, lang=lang: self.plain(text, lang),
                 md=lambda text, lang=lang: self.prose(text, lang),
                 day=dates.day,
                 month=dates.month,
                 fold=fold,
-                agency_name=lambda agency_id, lang=lang: self.text(self.site.agencies[agency_id].name, lang),
+                agency_name=lambda agency_id, lang=lang: self.plain(self.site.agencies[agency_id].name, lang),
             )
             env.globals.update(
                 site=site, config=config, lang=lang, other_lang=OTHER[lang], urls=self.urls,
@@ -197,6 +198,14 @@ class Renderer:
         if chosen:
             return escape(chosen)
         return Markup('<span lang="vi">{}</span>').format(value.vi)
+
+    @staticmethod
+    def plain(value: Text | None, lang: str) -> str:
+        """The reader's language (or the Vietnamese) as plain text on one line, for attributes and
+        the search index: what ``|t|striptags`` gives, without making HTML first."""
+        if value is None:
+            return ""
+        return " ".join((getattr(value, lang, None) or value.vi).split())
 
     def prose(self, value: Text | None, lang: str) -> Markup:
         """Render a Markdown text field in the reader's language (sanitised)."""
