@@ -405,7 +405,8 @@ class Builder:
         """The quick way when only existing tasks changed (the everyday edit): validate and
         join just those, patching the site's indexes. False when it does not apply."""
         old = self.site
-        items = [r for r in self.raw.records if r.path in set(names)]
+        wanted = set(names)
+        items = [r for r in self.raw.records if r.path in wanted]
         if len(items) != len(names) or any(r.kind != "tasks" for r in items):
             return False
         ids = {r.path: task_id for (kind, task_id), r_path in old.records.paths.items() if kind == "tasks"
