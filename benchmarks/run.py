@@ -1,9 +1,10 @@
 """National-scale benchmark: our build beside Hugo's on the same synthetic content.
 
-    python benchmarks/run.py [--provinces 34] [--tasks 300] [--json FILE] [--work DIR] [--jobs N]
+    python benchmarks/run.py [--provinces 34] [--tasks 300] [--json FILE] [--work DIR] [--jobs N] [--repeat 3]
 
 Prints, from one run on one machine: a full clean build of everything but the search index
-(wall time, pages, pages per second, peak memory), then the search indexing on its own
+(wall time, pages, pages per second, peak memory; the median of --repeat builds taking turns
+with Hugo's), then the search indexing on its own
 (wall time, peak memory), a no-change rebuild of the complete site, the time from editing
 one task, one agency's name and one template to the affected pages, feeds and data being
 on disk (and the search index refresh after the task edit), and Hugo's full build of the
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,6 +167,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--jobs", type=int, default=None, help="rendering processes (default: one per core)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     parser.add_argument("--skip-hugo", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="full builds of each, taking turns (medians reported)")
     args = parser.parse_args(argv)
 
     work: Path = args.work or Path(tempfile.mkdtemp(prefix="minhbach-national-"))
@@ -189,13 +192,43 @@ def main(argv: list[str] | None = None) -> dict:
     trash = Trash()
     for leftover in [*work.glob(".*.old-*"), *work.parent.glob(f".{work.name}-hugo.old-*")]:  # an interrupted run's
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in (output, work / ".cache"):
-        trash.set_aside(leftover)
-    print("Full clean build, all but the search index …", flush=True)
-    full = timed(build + ["--no-search"])
-    figures["full_s"], figures["peak_rss_mb"], figures["peak_pss_mb"] = full["s"], full["rss_mb"], full["pss_mb"]
+    hugo = not args.skip_hugo and ensure_hugo()
+    if hugo:
+        hugo_dir = work.parent / (work.name + "-hugo")
+        trash.set_aside(hugo_dir)
+        write_hugo_site(work, hugo_dir)
+        hugo_out = hugo_dir / "public"
+    elif not args.skip_hugo:
+        notes.append("Hugo is not installed and could not be installed: no Hugo figures.")
+
+    # The machine's speed drifts (other work on the host, the disk): the full builds, ours and
+    # Hugo's, take turns, and each figure is the median of its runs.
+    ours, theirs = [], []
+    for turn in range(args.repeat):
+        for leftover in (output, work / ".cache"):
+            trash.set_aside(leftover)
+        print(f"Full clean build, all but the search index ({turn + 1}/{args.repeat}) …", flush=True)
+        ours.append(timed(build + ["--no-search"]))
+        if hugo:
+            trash.set_aside(hugo_out)
+            print(f"Hugo full build ({turn + 1}/{args.repeat}) …", flush=True)
+            theirs.append(timed(["hugo", "--quiet", "-s", str(hugo_dir), "-d", str(hugo_out)]))
+    figures["full_s"] = statistics.median(run["s"] for run in ours)
+    figures["peak_rss_mb"] = statistics.median(run["rss_mb"] for run in ours)
+    figures["peak_pss_mb"] = statistics.median(run["pss_mb"] for run in ours)
     figures["pages"] = count_pages(output)
     figures["pages_per_s"] = figures["pages"] / figures["full_s"]
+    runs = {"full_runs_s": [run["s"] for run in ours], "peak_rss_runs_mb": [run["rss_mb"] for run in ours],
+            "peak_pss_runs_mb": [run["pss_mb"] for run in ours]}
+    if hugo:
+        figures["hugo_full_s"] = statistics.median(run["s"] for run in theirs)
+        figures["hugo_peak_rss_mb"] = statistics.median(run["rss_mb"] for run in theirs)
+        figures["hugo_pages"] = count_pages(hugo_out)
+        figures["time_ratio"] = figures["full_s"] / figures["hugo_full_s"]
+        figures["memory_ratio"] = figures["peak_rss_mb"] / figures["hugo_peak_rss_mb"]
+        figures["memory_ratio_pss"] = figures["peak_pss_mb"] / figures["hugo_peak_rss_mb"]
+        runs.update(hugo_full_runs_s=[run["s"] for run in theirs], hugo_peak_rss_runs_mb=[run["rss_mb"] for run in theirs])
+
     # The same command without --no-search finds every page current and makes only the index.
     print("Search index …", flush=True)
     search = timed(build)
@@ -217,27 +250,17 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"measuring edits failed:\n{edits.stderr[-3000:]}")
     figures.update(json.loads(edits.stdout.strip().splitlines()[-1]))
 
-    if not args.skip_hugo and ensure_hugo():
-        hugo_dir = work.parent / (work.name + "-hugo")
-        trash.set_aside(hugo_dir)
-        write_hugo_site(work, hugo_dir)
-        hugo_out = hugo_dir / "public"
-        print("Hugo full build …", flush=True)
-        hugo = timed(["hugo", "--quiet", "-s", str(hugo_dir), "-d", str(hugo_out)])
-        figures["hugo_full_s"], figures["hugo_peak_rss_mb"] = hugo["s"], hugo["rss_mb"]
-        figures["hugo_pages"] = count_pages(hugo_out)
-        figures["time_ratio"] = figures["full_s"] / figures["hugo_full_s"]
-        figures["memory_ratio"] = figures["peak_rss_mb"] / figures["hugo_peak_rss_mb"]
-        figures["memory_ratio_pss"] = figures["peak_pss_mb"] / figures["hugo_peak_rss_mb"]
-    elif not args.skip_hugo:
-        notes.append("Hugo is not installed and could not be installed: no Hugo figures.")
-
     trash.empty()
     _print_table(figures)
     for note in notes:
         print(f"note: {note}")
+    if len(ours) > 1:
+        print("runs of the full build (s): ours " + ", ".join(f"{t:.2f}" for t in runs["full_runs_s"])
+              + ("; Hugo's " + ", ".join(f"{t:.2f}" for t in runs["hugo_full_runs_s"]) if hugo else ""))
     if args.json:
-        args.json.write_text(json.dumps({k: round(v, 4) for k, v in figures.items()}, indent=2) + "\n", encoding="utf-8")
+        rounded = {k: round(v, 4) for k, v in figures.items()}
+        rounded.update({k: [round(v, 4) for v in values] for k, values in runs.items()})
+        args.json.write_text(json.dumps(rounded, indent=2) + "\n", encoding="utf-8")
     return figures
 
 
