@@ -336,6 +336,7 @@ class SitePlan:
     specs_planned: list[PageSpec] = field(default_factory=list)
     html_pages: int | None = None
     positions: dict[PageSpec, list[int]] | None = None  # where each spec's pages are in ``pages``
+    groups: dict[tuple[str, str | None], list[PageSpec]] | None = None  # the specs of each kind and key
 
     def indices_of(self, specs: set[PageSpec]) -> list[int]:
         """The positions of the pages of ``specs``, in order (an edit's few, among 25,000)."""
@@ -344,6 +345,14 @@ class SitePlan:
             for index, (_, spec, _) in enumerate(self.pages):
                 self.positions.setdefault(spec, []).append(index)
         return sorted(index for spec in specs for index in self.positions.get(spec, ()))
+
+    def specs_of(self, kind: str, key: str | None) -> list[PageSpec]:
+        """The planned pages of one record or list (every page of a paginated list)."""
+        if self.groups is None:
+            self.groups = {}
+            for spec in dict.fromkeys(spec for _, spec, _ in self.pages):
+                self.groups.setdefault((spec.kind, spec.key), []).append(spec)
+        return self.groups.get((kind, key), [])
 
     def lists_and_tasks(self, indices: Iterable[int] | None = None) -> tuple[list[int], list[int]]:
         """The positions of the pages other than tasks' (lists, agencies, provinces: few, and
@@ -491,7 +500,7 @@ def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRend
     renderer.load_macros()  # after every global they use is set
     if previous is not None and previous.renderer is renderer and previous.specs_planned == specs:
         return SitePlan(renderer, assets, previous.pages, specs, html_pages=previous.html_pages,
-                        positions=previous.positions)  # an edit that adds or removes no page
+                        positions=previous.positions, groups=previous.groups)  # an edit that adds or removes no page
     pages = []
     for spec in specs:
         for lang in page_languages(site, spec, config.languages):

@@ -149,6 +149,10 @@ class Site:
             known[key] = make()
         return known[key]
 
+    def made(self, key: Any) -> Any:
+        """A derived index if it was made already, else None."""
+        return self.__dict__.get("_derived", {}).get(key)
+
     def copy(self) -> Site:
         """A shallow copy, for records about to change: it makes its derived indexes afresh."""
         twin = copy.copy(self)
