@@ -98,8 +98,8 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("what", ["task", "task-status", "task-agencies", "agency", "template", "directive", "new-task",
-                                  "deleted-task"])
+@pytest.mark.parametrize("what", ["task", "task-status", "task-agencies", "task-in-latest-updates", "agency", "template",
+                                  "directive", "new-task", "deleted-task"])
 def test_rebuild_after_an_edit_equals_a_clean_build_and_keeps_untouched_files(bundled_copy, tmp_path, what):
     output = bundled_copy / "output"
     builder = Builder(bundled_copy, output, jobs=1)
@@ -108,6 +108,10 @@ def test_rebuild_after_an_edit_equals_a_clean_build_and_keeps_untouched_files(bu
     task_file = bundled_copy / "content/tasks/2672-qd-ubnd-2023/qt-2672-iv1a-sxd-trien-khai-tham-muu.yaml"
     if what == "task":
         changed = task_file
+        _edit(changed, "title:\n  vi: ", "title:\n  vi: Sửa đổi - ")
+    elif what == "task-in-latest-updates":  # the home page lists its newest update, under the task's title
+        _, newest = builder.plan.renderer.latest_updates()[0]
+        changed = bundled_copy / builder.site.records.paths[("tasks", newest.id)]
         _edit(changed, "title:\n  vi: ", "title:\n  vi: Sửa đổi - ")
     elif what == "task-status":
         changed = task_file
