@@ -206,13 +206,13 @@ class Builder:
             self.plan = self._plan(report)
         _stop_on_errors(report, self.strict)
         self._forget_manifest()
-        counts = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
+        # kept as written: a rebuild that adds no page keeps the sitemap and root
+        counts, self.extras = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
         self.pages_written += 1
         self.search_current = search
-        self.extras = self.plan.extras()  # made only when read: a rebuild keeps the sitemap and root as written
         with template_problems(self.root, report):
             self._ready_for_rebuilds(cards=False)
-        self.content_versions = {name: file.version for name, file in self.plan.content_files().items()}
+        self.content_versions = self.extras.versions()
         self.warnings = report.warnings
         self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
         self._save_manifest()
@@ -232,8 +232,7 @@ class Builder:
         if cards:
             render_cards(self.root, renderer, self.jobs)
         renderer.latest_updates()
-        self.plan.indices_of(set())  # the indexes of the plan's pages, and their count, kept while no page is added
-        self.plan.specs_of("home", None)
+        self.plan.index()  # the plan's indexes and page count are kept while no page is added
         self._page_count()
 
     def _plan(self, report: Report, renderer=None, previous: SitePlan | None = None) -> SitePlan:

@@ -21,7 +21,7 @@ from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
 from .parallel import fork_map, fork_queue
 from .parallel_load import load_validated
-from .render import SitePlan, plan_site
+from .render import SiteFiles, SitePlan, plan_site
 from .resolve import Site, resolve
 from .search import INDEX_FOLDER, index_files
 from .validate import validate_records
@@ -108,7 +108,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
         with template_problems(root, report):
             plan.extras()
         return result
-    counts = write_plan(root, plan, target, jobs, report)
+    counts, _ = write_plan(root, plan, target, jobs, report)
     result.written, result.unchanged, result.search_s = counts["written"], counts["unchanged"], counts.get("search_s")
     return result
 
@@ -119,13 +119,13 @@ def page_count(plan: SitePlan) -> int:
 
 
 def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Report,
-               search: bool = True) -> dict[str, float]:
+               search: bool = True) -> tuple[dict[str, float], SiteFiles]:
     """Render the plan into a staging folder and swap it in; the old output stays on any failure.
 
     With ``search`` off, the search index is not made: the previous one, if any, is kept as
     it was (out of date until Builder.refresh_search), so the pages, feeds and data files
     are on disk without waiting for Pagefind. The counts then include ``search_s``, the
-    seconds Pagefind took.
+    seconds Pagefind took. Returns the counts and the files written beside the pages.
     """
     try:
         staging = Staging(target).open()
@@ -151,7 +151,7 @@ def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Repo
         where = getattr(error, "filename", None) or target
         raise SiteError([Problem(_shown(where, root), 0, "", f"cannot write the site: {reason}",
                                  "the previous output/ is unchanged; check the disk space and the folder's permissions")])
-    return staging.counts
+    return staging.counts, extras
 
 
 def keep_index(output: Path, folder: Path) -> int:

@@ -338,20 +338,24 @@ class SitePlan:
     positions: dict[PageSpec, list[int]] | None = None  # where each spec's pages are in ``pages``
     groups: dict[tuple[str, str | None], list[PageSpec]] | None = None  # the specs of each kind and key
 
-    def indices_of(self, specs: set[PageSpec]) -> list[int]:
-        """The positions of the pages of ``specs``, in order (an edit's few, among 25,000)."""
-        if self.positions is None:
-            self.positions = {}
+    def index(self) -> None:
+        """Index the pages by spec and the specs by record or list, once for as long as no page
+        is added: an edit looks up its few pages among 25,000."""
+        if self.positions is None or self.groups is None:
+            self.positions, self.groups = {}, {}
             for index, (_, spec, _) in enumerate(self.pages):
                 self.positions.setdefault(spec, []).append(index)
+            for spec in self.positions:
+                self.groups.setdefault((spec.kind, spec.key), []).append(spec)
+
+    def indices_of(self, specs: set[PageSpec]) -> list[int]:
+        """The positions of the pages of ``specs``, in order."""
+        self.index()
         return sorted(index for spec in specs for index in self.positions.get(spec, ()))
 
     def specs_of(self, kind: str, key: str | None) -> list[PageSpec]:
         """The planned pages of one record or list (every page of a paginated list)."""
-        if self.groups is None:
-            self.groups = {}
-            for spec in dict.fromkeys(spec for _, spec, _ in self.pages):
-                self.groups.setdefault((spec.kind, spec.key), []).append(spec)
+        self.index()
         return self.groups.get((kind, key), [])
 
     def lists_and_tasks(self, indices: Iterable[int] | None = None) -> tuple[list[int], list[int]]:
@@ -391,10 +395,9 @@ class SitePlan:
         return renderer.content.files(renderer.site)
 
     def specs(self) -> list[PageSpec]:
-        seen: dict[PageSpec, None] = {}
-        for _, spec, _ in self.pages:
-            seen.setdefault(spec)
-        return list(seen)
+        """Every planned spec once, in the order of the pages."""
+        self.index()
+        return list(self.positions)
 
 
 class ContentFiles:
