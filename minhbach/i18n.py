@@ -10,6 +10,8 @@ from pathlib import Path
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 
 from .problems import Report
 
@@ -65,3 +67,37 @@ class DateFormatter:
 
         name = get_month_names("wide", locale=self.lang)[month]
         return f"{day} {name}" if day else name
+
+
+class TranslatedConstants(Extension):
+    """Translate ``_("…")`` calls (a literal string, no variables) once, as a template is compiled.
+
+    Each language has its own environment (render.Renderer), so there such a call always
+    gives the same Markup: the template then holds it as if it were written there, instead
+    of calling gettext on every page (a task page made some fifty calls, a sixth of its
+    time). The value is what the environment's ``_`` returns; calls with variables, and any
+    the catalogue cannot format, are left to it.
+    """
+
+    def filter_stream(self, stream: TokenStream):
+        gettext = self.environment.globals.get("_")
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            token, text = tokens[index], None
+            if (gettext is not None and token.type == "name" and token.value in ("_", "gettext")
+                    and [t.type for t in tokens[index + 1:index + 4]] == ["lparen", "string", "rparen"]
+                    and not (index and tokens[index - 1].type == "dot")):
+                try:
+                    text = str(gettext(tokens[index + 2].value))
+                except (TypeError, ValueError, KeyError):  # e.g. a stray % in the translation
+                    pass
+            if text is None:
+                yield token
+                index += 1
+                continue
+            # ("…"|safe) is the same Markup, and Jinja's compiler folds it into the page's text
+            line = token.lineno
+            yield from (Token(line, "lparen", "("), Token(line, "string", text), Token(line, "pipe", "|"),
+                        Token(line, "name", "safe"), Token(line, "rparen", ")"))
+            index += 4

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from .config import SiteConfig
 from .feeds import Feeds
 from .fragments import ContentFile, RecordWatch
-from .i18n import DateFormatter, load_translations
+from .i18n import DateFormatter, TranslatedConstants, load_translations
 from .markup import MarkdownRenderer
 from .models import STATUSES, Task, Text
 from .opendata import OpenData, tables
@@ -157,7 +157,7 @@ class Renderer:
                 loader=jinja2.FileSystemLoader(str(root / "templates")),
                 autoescape=jinja2.select_autoescape(["html", "xml"]),
                 undefined=jinja2.StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
+                extensions=["jinja2.ext.i18n", TranslatedConstants],
                 trim_blocks=True,
                 lstrip_blocks=True,
                 auto_reload=False,  # one renderer per build; a template edit makes a new one
