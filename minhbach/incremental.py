@@ -250,7 +250,7 @@ class Builder:
         records.release(self.root)  # messages read a file again for its line numbers
         for item in self.raw.records:  # validated (and remembered in self.memo): drop the YAML as read
             item.data = None
-        site = resolve(records, self.raw, self.config.as_of, self.markdown, report)
+        site = resolve(records, self.raw, self.config.as_of, self.markdown, report, self.jobs)
         site.comments = resolve_comments(site, self.config, self.root, report)
         _stop_on_errors(report, self.strict)
         self.site = site

@@ -14,6 +14,8 @@ from cmarkgfm.cmark import Options
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .parallel import fork_map
+
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th")
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
@@ -27,6 +29,8 @@ ALLOWED_ATTRIBUTES = {
     **{tag: {"id"} for tag in ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote")},
 }
 _SPACE = re.compile(r"\s+")
+# Fewer full texts than this are rendered in one process: forking would cost more than it saves.
+PARALLEL_MIN_DOCUMENTS = 40
 _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
 
 
@@ -161,6 +165,16 @@ class MarkdownRenderer:
             found = list(self._blocks.processor.found) if self._blocks.processor else []
             rendered = self._documents[text] = Rendered(sanitise(html), found)
         return rendered
+
+    def render_documents(self, texts: list[str], jobs: int = 1) -> None:
+        """Render many full texts ahead, spread over ``jobs`` processes: a national site's 550
+        texts take a second in one, while the build's other core has nothing to do."""
+        todo = sorted(set(texts) - self._documents.keys())
+        if jobs <= 1 or len(todo) < PARALLEL_MIN_DOCUMENTS:
+            return
+        for found in fork_map(lambda chunk: {text: self.document(text) for text in chunk},
+                              [todo[k::jobs] for k in range(jobs)]):
+            self._documents.update(found)
 
     def prose(self, text: str) -> str:
         """Render a short Markdown text such as a summary or a description.

@@ -76,11 +76,12 @@ def prepare_site(root: Path, overrides: dict | None = None, strict: bool = False
     config = load_config(root, overrides)
     memo: dict = {}
     with long_lived():
-        raw = load_validated(root, report, memo, jobs or default_jobs())
+        jobs = jobs or default_jobs()
+        raw = load_validated(root, report, memo, jobs)
         records = validate_records(raw, report, memo)
         records.release(root)  # messages read a file again for its line numbers
         markdown = MarkdownRenderer()
-        site = resolve(records, raw, config.as_of, markdown, report)
+        site = resolve(records, raw, config.as_of, markdown, report, jobs)
         site.comments = resolve_comments(site, config, root, report)
     _stop_on_errors(report, strict)
     return config, raw, site, markdown, report

@@ -179,11 +179,12 @@ def _suggest(value: str, options) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def resolve(records: Records, raw: RawContent, as_of: date, renderer: MarkdownRenderer, report: Report) -> Site:
+def resolve(records: Records, raw: RawContent, as_of: date, renderer: MarkdownRenderer, report: Report,
+            jobs: int = 1) -> Site:
     """Check references between records and compute what the pages show."""
     site = Site(records=records, as_of=as_of, sources=dict(raw.sources))
     _check_references(site, report)
-    _attach_texts(site, raw, renderer, report)
+    _attach_texts(site, raw, renderer, report, jobs)
     _place_quotes(site, report)
     _compute_deadlines(site, report)
     _check_transcriptions(site, raw, report)
@@ -246,7 +247,8 @@ def _check_references(site: Site, report: Report) -> None:
             report.warning(path, line, "coordinating", f"'{value}' is listed both as lead and as coordinating", "keep it in one list")
 
 
-def _attach_texts(site: Site, raw: RawContent, renderer: MarkdownRenderer, report: Report) -> None:
+def _attach_texts(site: Site, raw: RawContent, renderer: MarkdownRenderer, report: Report, jobs: int = 1) -> None:
+    renderer.render_documents([text for _, text in raw.texts.values()], jobs)
     for (folder, lang), (path, text) in sorted(raw.texts.items()):
         directive = site.directives.get(folder)
         if directive is None:

@@ -41,3 +41,19 @@ def test_rendering_thousands_of_texts_keeps_no_memory():
     for _ in range(5000):
         markdown.prose(DESCRIPTION)
     assert _resident_kb() - before < 8 * 1024
+
+
+def test_full_texts_rendered_ahead_in_two_processes_are_those_of_one():
+    texts = [f"# Điều {n}\n\nKhoản {n}: giao **Sở {n}** chủ trì.\n\n- một\n- hai\n\n| a | b |\n|---|---|\n| {n} | x |\n"
+             for n in range(60)]
+    ahead = MarkdownRenderer()
+    ahead.render_documents(texts + texts[:5], jobs=2)
+
+    def engine_not_used(*_args, **_kwargs):
+        raise AssertionError("a text rendered ahead was rendered again")
+
+    ahead._full.convert = engine_not_used
+    one = MarkdownRenderer()
+    for text in texts:
+        assert ahead.document(text) == one.document(text)
+        assert ahead.document(text).blocks and 'id="p1"' in ahead.document(text).html
