@@ -207,14 +207,14 @@ class Builder:
         _stop_on_errors(report, self.strict)
         self._forget_manifest()
         # kept as written: a rebuild that adds no page keeps the sitemap and root
-        counts, self.extras = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
+        counts, self.extras, written = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
         self.pages_written += 1
         self.search_current = search
         with template_problems(self.root, report):
             self._ready_for_rebuilds(cards=False)
         self.content_versions = self.extras.versions()
         self.warnings = report.warnings
-        self.inputs, self.outputs = Stamps(stamps), Stamps(_output_stamps(self.output))
+        self.inputs, self.outputs = Stamps(stamps), Stamps(written)
         self._save_manifest()
         return BuildResult(pages=self._page_count(), written=counts["written"], unchanged=counts["unchanged"],
                            warnings=self.warnings, site=self.site, search_s=counts.get("search_s"))

@@ -109,7 +109,7 @@ def build_site(root: Path, output: Path | None = None, *, overrides: dict | None
         with template_problems(root, report):
             plan.extras()
         return result
-    counts, _ = write_plan(root, plan, target, jobs, report)
+    counts, _, _ = write_plan(root, plan, target, jobs, report)
     result.written, result.unchanged, result.search_s = counts["written"], counts["unchanged"], counts.get("search_s")
     return result
 
@@ -120,13 +120,14 @@ def page_count(plan: SitePlan) -> int:
 
 
 def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Report,
-               search: bool = True) -> tuple[dict[str, float], SiteFiles]:
+               search: bool = True) -> tuple[dict[str, float], SiteFiles, dict[str, tuple[int, int]]]:
     """Render the plan into a staging folder and swap it in; the old output stays on any failure.
 
     With ``search`` off, the search index is not made: the previous one, if any, is kept as
     it was (out of date until Builder.refresh_search), so the pages, feeds and data files
     are on disk without waiting for Pagefind. The counts then include ``search_s``, the
-    seconds Pagefind took. Returns the counts and the files written beside the pages.
+    seconds Pagefind took. Returns the counts, the files written beside the pages and the
+    stamp (size, modification time) of every file in ``target``.
     """
     try:
         staging = Staging(target).open()
@@ -142,7 +143,7 @@ def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Repo
                     staging.put(name, data)
                 staging.counts["search_s"] = time.perf_counter() - started
             else:
-                staging.counts["unchanged"] += keep_index(target, staging.folder)
+                keep_index(target, staging)
         except BaseException:
             staging.discard()
             raise
@@ -152,20 +153,16 @@ def write_plan(root: Path, plan: SitePlan, target: Path, jobs: int, report: Repo
         where = getattr(error, "filename", None) or target
         raise SiteError([Problem(_shown(where, root), 0, "", f"cannot write the site: {reason}",
                                  "the previous output/ is unchanged; check the disk space and the folder's permissions")])
-    return staging.counts, extras
+    return staging.counts, extras, staging.stamps
 
 
-def keep_index(output: Path, folder: Path) -> int:
-    """Link the search index of ``output`` into ``folder`` as it is, so searching keeps working (on the
-    pages it was made from); return the number of files."""
-    kept = 0
+def keep_index(output: Path, staging: Staging) -> None:
+    """Put the search index of ``output`` into ``staging`` as it is, so searching keeps working (on
+    the pages it was made from)."""
     for dirpath, _, filenames in os.walk(output / INDEX_FOLDER):
-        into = folder / os.path.relpath(dirpath, output)
-        into.mkdir(parents=True, exist_ok=True)
+        folder = os.path.relpath(dirpath, output)
         for filename in filenames:
-            os.link(os.path.join(dirpath, filename), into / filename)
-            kept += 1
-    return kept
+            staging.link(Path(dirpath, filename), f"{folder}/{filename}")
 
 
 def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 1) -> None:
@@ -176,15 +173,17 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
     serial build's (tests/test_incremental.py checks it). The pages that list tasks stay in
     this process, which so renders each task's card once and keeps them for rebuilds.
     """
-    def work(indices: list[int]) -> dict[str, int]:
-        """Render pages; return what they added to the staging counts."""
+    def work(indices: list[int]) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+        """Render pages; return what they added to the staging counts, and their stamps."""
         start = dict(staging.counts) if staging is not None else {}
+        stamps = {}
         with template_problems(root, Report()):
             for index in indices:
                 data = plan.page_bytes(index)
                 if staging is not None:
-                    staging.put(plan.pages[index][0], data)
-        return {name: staging.counts[name] - start[name] for name in start}
+                    name = plan.pages[index][0]
+                    stamps[name] = staging.put(name, data)
+        return {name: staging.counts[name] - start[name] for name in start}, stamps
 
     if jobs <= 1 or len(plan.pages) < 200:
         work(list(range(len(plan.pages))))
@@ -193,7 +192,9 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
     before = dict(staging.counts) if staging is not None else {}
     added = fork_queue(work, tasks, jobs, first=lists)
     if staging is not None:  # this process's own pages are in ``added`` too
-        staging.counts = {name: before[name] + sum(chunk[name] for chunk in added) for name in before}
+        staging.counts = {name: before[name] + sum(counts[name] for counts, _ in added) for name in before}
+        for _, stamps in added:
+            staging.stamps.update(stamps)
 
 
 def render_cards(root: Path, renderer, jobs: int) -> None:

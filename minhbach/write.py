@@ -74,6 +74,9 @@ class Staging:
         self.folder = self.output.parent / f".{self.output.name}.new"
         self.previous = self.output.parent / f".{self.output.name}.old"
         self.counts = {"written": 0, "unchanged": 0}
+        # (size, modification time) of each file put, by name: the build's manifest, without
+        # walking 50,000 files again once they are in place (renaming keeps both)
+        self.stamps: dict[str, tuple[int, int]] = {}
 
     def open(self) -> "Staging":
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -83,20 +86,41 @@ class Staging:
         self.folder.mkdir()
         return self
 
-    def put(self, name: str, data: bytes) -> None:
+    def put(self, name: str, data: bytes) -> tuple[int, int]:
+        """Write one file (or link the previous build's, when the same); return its stamp."""
         relative = safe_relative(name)
         target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         old = self.output / relative
         try:
-            if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, target)
-                self.counts["unchanged"] += 1
-                return
+            same = old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data
         except OSError:
-            pass
-        target.write_bytes(data)
-        self.counts["written"] += 1
+            same = False
+        if same:
+            try:
+                os.link(old, target)
+            except OSError:  # e.g. on a file system without hard links: written below
+                pass
+            else:
+                return self._stamp(relative, os.stat(target), "unchanged")
+        with open(target, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            info = os.fstat(stream.fileno())
+        return self._stamp(relative, info, "written")
+
+    def link(self, existing: Path, name: str) -> tuple[int, int]:
+        """Put a file of the previous build as it is (the same inode and modification time)."""
+        relative = safe_relative(name)
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(existing, target)
+        return self._stamp(relative, os.stat(target), "unchanged")
+
+    def _stamp(self, relative: PurePosixPath, info: os.stat_result, count: str) -> tuple[int, int]:
+        self.counts[count] += 1
+        stamp = self.stamps[str(relative)] = (info.st_size, info.st_mtime_ns)
+        return stamp
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
