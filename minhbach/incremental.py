@@ -38,7 +38,7 @@ from .parallel_load import load_validated
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
-from .render import PAGINATED, PAGE_SIZE, PageSpec, SiteFiles, SitePlan, listed_tasks, plan_site
+from .render import LATEST_UPDATES, PAGINATED, PAGE_SIZE, PageSpec, SiteFiles, SitePlan, listed_tasks, plan_site
 from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
 from .validate import validate_records
 from .write import release_later, remove_file, replace_file, unsafe_output
@@ -596,7 +596,7 @@ def _carry_latest_updates(old: Site, new: Site, fresh: dict) -> None:
     """Give the new site the old one's latest updates (the home page's) when the changed tasks'
     updates are the same: the same entries, with the new records. Finding them again among a
     national site's 20,000 updates took 15 ms of each edit of a title."""
-    entries = old.made("latest_updates")
+    entries = old.made(LATEST_UPDATES)
     if entries is None or any(task_id not in old.tasks or fresh[task_id].updates != old.tasks[task_id].updates
                               for task_id in fresh):
         return
@@ -607,7 +607,7 @@ def _carry_latest_updates(old: Site, new: Site, fresh: dict) -> None:
             task = fresh[task.id]
             update = task.updates[position]
         carried.append((update, task))
-    new.derived("latest_updates", lambda: carried)
+    new.derived(LATEST_UPDATES, lambda: carried)
 
 
 def _same_lists(old: Site, new: Site) -> bool:

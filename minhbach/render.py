@@ -41,6 +41,8 @@ REUSED_MACROS = {"m": ("agency_link", "province_link", "status_label", "directiv
 # 10,000, megabytes of HTML that a phone on 3G cannot load.
 PAGE_SIZE = 50
 PAGINATED = ("task-list", "tasks-by-status", "tasks-by-province")
+# The site's derived index of the home page's latest updates (Site.derived), carried over by rebuilds.
+LATEST_UPDATES = "latest_updates"
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ class Renderer:
     @staticmethod
     def latest_updates_of(site: Site, tasks: list[Task] | None = None, limit: int = 10) -> list[tuple[Any, Task]]:
         if tasks is None and limit == 10:  # the home page's, asked again by incremental rebuilds
-            return site.derived("latest_updates", lambda: Renderer.latest_updates_of(site, list(site.tasks.values())))
+            return site.derived(LATEST_UPDATES, lambda: Renderer.latest_updates_of(site, list(site.tasks.values())))
         pool = tasks if tasks is not None else site.tasks.values()
         return heapq.nlargest(limit, ((u, t) for t in pool for u in t.updates), key=lambda pair: (pair[0].date, pair[1].id))
 
