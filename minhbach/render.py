@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import types
 import hashlib
 import heapq
 from collections import Counter
@@ -139,6 +140,28 @@ def pager(page: int, pages: int) -> list[int | None]:
     return result
 
 
+class PageContext(jinja2.runtime.Context):
+    """Jinja's template context, calling plain Python functions and methods straight away.
+
+    A task page calls url(), the feed and data helpers and the like some sixty times, and
+    Jinja's Context.call first looks each callable over for pass_context markers (a tenth
+    of the page's time). Functions carrying such a marker, macros and anything else still
+    go through it; the result and the errors are the same.
+    """
+
+    PLAIN = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        if type(__obj) not in PageContext.PLAIN or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 class Renderer:
     """Holds one Jinja environment per language, with that language's strings and dates."""
 
@@ -164,6 +187,7 @@ class Renderer:
                 lstrip_blocks=True,
                 auto_reload=False,  # one renderer per build; a template edit makes a new one
             )
+            env.context_class = PageContext
             translations = load_translations(root / "locales", lang, report)
             self.translations[lang] = translations
             env.install_gettext_translations(translations, newstyle=True)
