@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from datetime import date
@@ -48,13 +49,10 @@ class DateFormatter:
     def __init__(self, lang: str, pattern: str):
         self.lang = lang
         self.pattern = pattern
-        self._days: dict[date, str] = {}  # a site shows a few hundred distinct dates thousands of times
+        self.day = functools.cache(self._day)  # a site shows a few hundred distinct dates thousands of times
 
-    def day(self, value: date) -> str:
-        known = self._days.get(value)
-        if known is None:
-            known = self._days[value] = format_date(value, self.pattern, locale=self.lang)
-        return known
+    def _day(self, value: date) -> str:
+        return format_date(value, self.pattern, locale=self.lang)
 
     def month(self, value: date) -> str:
         return format_skeleton("yMMMM", value, locale=self.lang)

@@ -149,7 +149,7 @@ class PageContext(jinja2.runtime.Context):
     go through it; the result and the errors are the same.
     """
 
-    PLAIN = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
+    PLAIN = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, type(functools.cache(len)))
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         if type(__obj) not in PageContext.PLAIN or hasattr(__obj, "jinja_pass_arg"):

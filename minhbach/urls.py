@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 SEGMENTS = {
@@ -46,7 +47,7 @@ class Urls:
         self.base_url = base_url.rstrip("/")
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         # A national site links the same few thousand pages hundreds of thousands of times.
-        self._hrefs: dict[tuple, str] = {}
+        self.href = functools.cache(self._href)
 
     @staticmethod
     def parts(lang: str, kind: str, key: str | None = None, page: int = 1) -> list[str]:
@@ -58,13 +59,10 @@ class Urls:
         """The file the page is written to, relative to output/."""
         return "/".join([*self.parts(lang, kind, key, page), "index.html"])
 
-    def href(self, lang: str, kind: str, key: str | None = None, anchor: str | None = None, page: int = 1) -> str:
-        """A root-relative link that includes the sub-path."""
-        known = self._hrefs.get((lang, kind, key, anchor, page))
-        if known is None:
-            path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key, page))
-            known = self._hrefs[(lang, kind, key, anchor, page)] = path + (f"#{anchor}" if anchor else "")
-        return known
+    def _href(self, lang: str, kind: str, key: str | None = None, anchor: str | None = None, page: int = 1) -> str:
+        """A root-relative link that includes the sub-path (``href``, remembered)."""
+        path = self.base_path + "".join(quote(p) + "/" for p in self.parts(lang, kind, key, page))
+        return path + (f"#{anchor}" if anchor else "")
 
     def feed_path(self, lang: str, province: str | None = None) -> str:
         kind = "province" if province else "home"
