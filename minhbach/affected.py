@@ -3,7 +3,8 @@ list by list, so a rebuild renders only those (and every page when that cannot b
 
 from __future__ import annotations
 
-from .render import PAGE_SIZE, PAGINATED, PageSpec, SitePlan, listed_tasks
+from .pages import PAGE_SIZE, PAGINATED, PageSpec, listed_tasks
+from .render import SitePlan
 from .resolve import Site
 
 # Page kinds shown once per site that summarise every record: always rendered again.

@@ -34,86 +34,18 @@ from .affected import affected_pages, lists_unchanged
 from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, _read_one, walk_order
+from .manifest import MANIFEST_VERSION, Stamps, file_stamp, input_stamps, output_stamps
 from .parallel import fork_queue
 from .parallel_load import load_validated
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
-from .render import LATEST_UPDATES, SiteFiles, SitePlan, plan_site
+from .render import LATEST_UPDATES, SitePlan, plan_site
 from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
 from .validate import validate_records
 from .write import release_later, remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files
-
-INPUTS = ("content", "templates", "locales")
-ENGINE = Path(__file__).resolve().parent
-MANIFEST_VERSION = 1
-
-
-def _stamps(root: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every input file, and of the engine's own code."""
-    found: dict[str, tuple[int, int]] = {}
-    for name in INPUTS:
-        _walk_stamps(root / name, len(str(root)) + 1, found, skip_hidden=True)
-    for path in [root / "site_config.yaml", *sorted(ENGINE.glob("*.py"))]:
-        if path.exists():
-            info = path.stat()
-            found[str(path) if path.parent == ENGINE else path.name] = (info.st_size, info.st_mtime_ns)
-    return found
-
-
-def _output_stamps(output: Path) -> dict[str, tuple[int, int]]:
-    found: dict[str, tuple[int, int]] = {}
-    _walk_stamps(output, len(str(output)) + 1, found, skip_hidden=False)
-    return found
-
-
-def _walk_stamps(top: Path, cut: int, found: dict[str, tuple[int, int]], skip_hidden: bool) -> None:
-    """Stamp every file under ``top``, named by its path after the first ``cut`` characters.
-
-    A national output holds 50,000 files: os.path.relpath alone took a second.
-    """
-    for dirpath, dirnames, filenames in os.walk(top):
-        if skip_hidden:
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for filename in filenames:
-            path = os.path.join(dirpath, filename)
-            info = os.stat(path)
-            found[path[cut:]] = (info.st_size, info.st_mtime_ns)
-
-
-def _entry(name: str, stamp: tuple[int, int]) -> int:
-    return int.from_bytes(hashlib.blake2b(f"{name}\0{stamp[0]}\0{stamp[1]}".encode(), digest_size=16).digest(), "big")
-
-
-class Stamps:
-    """File stamps with an order-free digest that an edit updates without hashing everything again."""
-
-    def __init__(self, stamps: dict[str, tuple[int, int]]):
-        self.stamps = stamps
-        self.digest = 0
-        for name, stamp in stamps.items():
-            self.digest ^= _entry(name, stamp)
-
-    def set(self, name: str, stamp: tuple[int, int] | None) -> None:
-        old = self.stamps.pop(name, None)
-        if old is not None:
-            self.digest ^= _entry(name, old)
-        if stamp is not None:
-            self.stamps[name] = stamp
-            self.digest ^= _entry(name, stamp)
-
-    def hex(self) -> str:
-        return f"{self.digest:032x}-{len(self.stamps)}"
-
-
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)
-
+from .sitefiles import SiteFiles
 
 @dataclass
 class EditTimes:
@@ -177,7 +109,7 @@ class Builder:
 
     def _build(self, force: bool, warm: bool, search: bool) -> BuildResult:
         """build() under the lock; the search index, when out of date, is refreshed after it."""
-        stamps = _stamps(self.root)
+        stamps = input_stamps(self.root)
         if not force:
             unchanged = self._unchanged(stamps)  # sets self.outputs when it reads them
             if unchanged is not None:
@@ -272,7 +204,7 @@ class Builder:
             return None
         if manifest.get("version") != MANIFEST_VERSION or manifest.get("inputs") != Stamps(stamps).hex():
             return None
-        outputs = Stamps(_output_stamps(self.output))
+        outputs = Stamps(output_stamps(self.output))
         if manifest.get("outputs") != outputs.hex():
             return None
         warnings = [Problem(**fields) for fields in manifest.get("warnings", [])]
@@ -318,7 +250,7 @@ class Builder:
             return self._build(force=True, warm=False, search=False)
         names = sorted({self._relative(path) for path in changed})
         for name in names:
-            stamp = _stat(self.root / name)
+            stamp = file_stamp(self.root / name)
             self.inputs.set(name, stamp)
         content = [n for n in names if n.startswith("content/")]
         old_site, old_plan = self.site, self.plan
@@ -504,7 +436,7 @@ class Builder:
                 remove_file(output, name)
             gone += removed
         for name in written:
-            self.outputs.set(name, _stat(output / name))
+            self.outputs.set(name, file_stamp(output / name))
         for name in gone:
             self.outputs.set(name, None)
         if any(name.endswith(".html") for name in written + gone):  # the index lists the pages' words
@@ -556,7 +488,7 @@ class Builder:
                     remove_file(output, name)
                     self.outputs.set(name, None)
                 for name in written:
-                    self.outputs.set(name, _stat(output / name))
+                    self.outputs.set(name, file_stamp(output / name))
                 self.search_current = self.pages_written == version
                 if self.manifest_path is not None and self.manifest_path.exists():  # not after a failed rebuild
                     self._save_manifest()

@@ -21,9 +21,10 @@ from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
 from .parallel import fork_map, fork_queue
 from .parallel_load import load_validated
-from .render import SiteFiles, SitePlan, plan_site
+from .render import SitePlan, plan_site
 from .resolve import Site, resolve
 from .search import INDEX_FOLDER, index_files
+from .sitefiles import SiteFiles
 from .validate import validate_records
 from .write import Staging, unsafe_output
 

@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 import functools
-import gc
-import types
 import hashlib
 import heapq
+import types
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import jinja2
 from markupsafe import Markup, escape
 
 from .config import SiteConfig
-from .feeds import Feeds
-from .fragments import ContentFile, RecordWatch
-from .i18n import DateFormatter, TranslatedConstants, load_translations
+from .fragments import ContentFile
+from .i18n import DateFormatter, TranslatedConstants, direct_gettext, load_translations
 from .markup import MarkdownRenderer
 from .models import STATUSES, Task, Text
-from .opendata import OpenData, tables
+from .opendata import tables
+from .pages import PAGE_SIZE, PAGINATED, PageSpec, feed_province, listed_tasks, page_count, page_languages, pager, plan_pages
 from .problems import Report
 from .resolve import Site
 from .search import fold
 from .security import Policy
 from .seo import LOCALES, StructuredData
+from .sitefiles import ContentFiles, SiteFiles
 from .urls import Urls
 
 OTHER = {"vi": "en", "en": "vi"}
@@ -36,108 +35,8 @@ MACRO_FILES = (("m", "_macros.html"), ("comments", "_comments.html"), ("search_i
 # Macros whose HTML depends only on their arguments (ids, statuses, kinds) and the site, so each is
 # rendered once per language and arguments: a task page links five or so agencies and provinces.
 REUSED_MACROS = {"m": ("agency_link", "province_link", "status_label", "directive_kind", "agency_kind", "relation_label")}
-
-
-# Long task lists are split into pages of this many tasks: the national list has over
-# 10,000, megabytes of HTML that a phone on 3G cannot load.
-PAGE_SIZE = 50
-PAGINATED = ("task-list", "tasks-by-status", "tasks-by-province")
 # The site's derived index of the home page's latest updates (Site.derived), carried over by rebuilds.
 LATEST_UPDATES = "latest_updates"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page to render: its kind and key are the same in both languages."""
-
-    kind: str
-    key: str | None
-    template: str
-    page: int = 1
-
-
-def listed_tasks(site: Site, kind: str, key: str | None) -> list[Task]:
-    """The tasks a task-list page shows, in the order it shows them.
-
-    Kept on the site: each of a national list's 200 pages asks for the whole list.
-    """
-    def listing() -> list[Task]:
-        if kind == "tasks-by-province":
-            return site.province_tasks(key)
-        if kind == "tasks-by-status":
-            return [t for t in site.tasks.values() if t.status == key]
-        if kind == "tasks-by-agency":
-            return site.tasks_led.get(key, []) + site.tasks_coordinated.get(key, [])
-        return list(site.tasks.values())
-    return site.derived(("listed", kind, key), listing)
-
-
-def page_count(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
-
-
-def plan_pages(site: Site) -> list[PageSpec]:
-    """List every page the site has, so twins and the sitemap agree with what is written."""
-    specs = [PageSpec("home", None, "home.html"), PageSpec("province-list", None, "province_list.html"),
-             PageSpec("task-list", None, "task_list.html"), PageSpec("agency-list", None, "agency_list.html"),
-             PageSpec("directive-list", None, "directive_list.html")]
-    shown_provinces = sorted(p.id for p in site.provinces.values() if p.parent is None)
-    specs += [PageSpec("province", p, "province.html") for p in shown_provinces]
-    specs += [PageSpec("tasks-by-province", p, "task_list.html") for p in shown_provinces if site.province_tasks(p)]
-    specs += [PageSpec("tasks-by-status", s, "task_list.html") for s in STATUSES]
-    specs += [PageSpec("task", t, "task.html") for t in sorted(site.tasks)]
-    specs += [PageSpec("agency", a, "agency.html") for a in sorted(site.agencies)]
-    specs += [PageSpec("tasks-by-agency", a, "task_list.html") for a in sorted(site.agencies)
-              if site.tasks_led.get(a) or site.tasks_coordinated.get(a)]
-    specs += [PageSpec("directive", d, "directive.html") for d in sorted(site.directives)]
-    specs += [PageSpec("page", slug, "page.html") for slug in sorted({s for s, _ in site.pages})]
-    specs += [PageSpec("search", None, "search.html"), PageSpec("data", None, "data.html")]
-    return paginate(site, specs)
-
-
-def page_languages(site: Site, spec: PageSpec, languages: list[str]) -> list[str]:
-    """The languages a page is written in: a free page only in those it has a text for."""
-    if spec.kind == "page":
-        return [lang for lang in languages if (spec.key, lang) in site.pages]
-    return list(languages)
-
-
-def feed_province(site: Site, kind: str, key: str | None) -> str | None:
-    """The province whose feed a page links: its own, its task's or its document's."""
-    if kind in ("province", "tasks-by-province"):
-        unit = key
-    elif kind == "task" and key in site.tasks:
-        unit = site.tasks[key].province
-    elif kind == "directive" and key in site.directives:
-        unit = site.directives[key].province
-    else:
-        return None
-    province = site.provinces.get(unit or "")
-    if province is None or province.parent is not None:
-        return None
-    return province.id
-
-
-def paginate(site: Site, specs: list[PageSpec]) -> list[PageSpec]:
-    """Add page 2, 3, … after each long list (page 1 keeps the list's address)."""
-    result = []
-    for spec in specs:
-        result.append(spec)
-        if spec.kind in PAGINATED:
-            pages = page_count(len(listed_tasks(site, spec.kind, spec.key)))
-            result += [PageSpec(spec.kind, spec.key, spec.template, n) for n in range(2, pages + 1)]
-    return result
-
-
-def pager(page: int, pages: int) -> list[int | None]:
-    """Page numbers to link: the first, the last and two either side of this one; None for a gap."""
-    shown = [n for n in range(1, pages + 1) if n in (1, pages) or abs(n - page) <= 2]
-    result: list[int | None] = []
-    for n in shown:
-        if result and n - (result[-1] or 0) > 1:
-            result.append(None)
-        result.append(n)
-    return result
 
 
 class PageContext(jinja2.runtime.Context):
@@ -191,7 +90,7 @@ class Renderer:
             translations = load_translations(root / "locales", lang, report)
             self.translations[lang] = translations
             env.install_gettext_translations(translations, newstyle=True)
-            gettext, ngettext = _direct_gettext(translations)
+            gettext, ngettext = direct_gettext(translations)
             env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
             dates = DateFormatter(lang, config.date_format.get(lang, "d MMMM y"))
             env.filters.update(
@@ -317,33 +216,6 @@ class Renderer:
         return self.environments[lang].get_template(template_name).render(**context)
 
 
-def _direct_gettext(translations) -> tuple:
-    """Jinja's newstyle gettext without its per-call context lookup (a task page makes ~50 calls).
-
-    Same results: the translation as Markup, always formatted with the variables, so
-    ``%%`` and escaping behave exactly as with ``install_gettext_translations(newstyle=True)``.
-    """
-    known: dict[str, Markup] = {}
-    plain: dict[str, Markup] = {}  # strings without variables, already formatted ("%%" → "%")
-
-    def gettext(string: str, /, **variables: Any) -> str:
-        if not variables:
-            done = plain.get(string)
-            if done is None:
-                done = plain[string] = Markup(translations.gettext(string)) % {}
-            return done
-        translated = known.get(string)
-        if translated is None:
-            translated = known[string] = Markup(translations.gettext(string))
-        return translated % variables
-
-    def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        return Markup(translations.ngettext(singular, plural, num)) % variables
-
-    return gettext, ngettext
-
-
 def css_fingerprint(css: bytes) -> str:
     return hashlib.sha256(css).hexdigest()[:10]
 
@@ -424,67 +296,6 @@ class SitePlan:
         """Every planned spec once, in the order of the pages."""
         self.index()
         return list(self.positions)
-
-
-class ContentFiles:
-    """The feeds and data files of one renderer's site, kept between incremental rebuilds."""
-
-    def __init__(self, config: SiteConfig, urls: Urls, translations: dict[str, Any]):
-        self.config, self.urls, self.translations = config, urls, translations
-        self._start()
-
-    def _start(self) -> None:
-        self.watch = RecordWatch()
-        self.feeds = Feeds(self.config, self.urls, self.translations)
-        self.open_data = OpenData(self.config, self.urls)
-
-    def files(self, site: Site) -> dict[str, ContentFile]:
-        changed = self.watch.look(site)
-        shown = sorted(p.id for p in site.provinces.values() if p.parent is None)
-        collecting = gc.isenabled()
-        gc.disable()  # pieces are strings and tuples, never cycles: no need to scan the site's millions of objects
-        try:
-            files = self.feeds.files_for(site, changed, shown)
-            files.update(self.open_data.files(site, changed))
-        except BaseException:  # what was kept may be half updated: start again next time
-            self._start()
-            raise
-        finally:
-            if collecting:
-                gc.enable()
-        return files
-
-
-class SiteFiles(Mapping):
-    """The files beside the pages: the small ones as bytes, the feeds and data files made when read.
-
-    Built one at a time, the data files need not all be in memory at once (tens of megabytes
-    on the national set).
-    """
-
-    def __init__(self, files: dict[str, bytes], content: dict[str, ContentFile]):
-        self.files, self.content = files, content
-
-    def __getitem__(self, name: str) -> bytes:
-        if name in self.files:
-            return self.files[name]
-        return self.content[name].make()
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.files
-        yield from (name for name in self.content if name not in self.files)
-
-    def __len__(self) -> int:
-        return len(self.files.keys() | self.content.keys())
-
-    def versions(self) -> dict[str, int]:
-        """The version of each feed and data file (see ContentFile)."""
-        return {name: file.version for name, file in self.content.items()}
-
-    def version(self, name: str) -> int | None:
-        """A feed's or data file's version; None for the other files."""
-        file = self.content.get(name) if name not in self.files else None
-        return None if file is None else file.version
 
 
 def plan_site(root: Path, config: SiteConfig, site: Site, markdown: MarkdownRenderer, report: Report,

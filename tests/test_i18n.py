@@ -7,8 +7,7 @@ import gettext
 import jinja2
 import pytest
 
-from minhbach.i18n import TranslatedConstants
-from minhbach.render import _direct_gettext
+from minhbach.i18n import TranslatedConstants, direct_gettext
 
 TEMPLATE = """\
 <p title="{{ _('Tasks & plans') }}">{{ _("Tasks & plans") }}</p>
@@ -36,7 +35,7 @@ def environment(catalogue: Catalogue, constants: bool, calls: list | None = None
     extensions = ["jinja2.ext.i18n"] + ([TranslatedConstants] if constants else [])
     env = jinja2.Environment(loader=jinja2.DictLoader({"page.html": TEMPLATE}), autoescape=True, extensions=extensions)
     env.install_gettext_translations(catalogue, newstyle=True)
-    direct, ngettext = _direct_gettext(catalogue)
+    direct, ngettext = direct_gettext(catalogue)
 
     def gettext_(string, /, **variables):
         if calls is not None:
