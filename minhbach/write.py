@@ -88,9 +88,7 @@ class Staging:
 
     def put(self, name: str, data: bytes) -> tuple[int, int]:
         """Write one file (or link the previous build's, when the same); return its stamp."""
-        relative = safe_relative(name)
-        target = self.folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        relative, target = self._target(name)
         old = self.output / relative
         try:
             same = old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data
@@ -111,11 +109,16 @@ class Staging:
 
     def link(self, existing: Path, name: str) -> tuple[int, int]:
         """Put a file of the previous build as it is (the same inode and modification time)."""
+        relative, target = self._target(name)
+        os.link(existing, target)
+        return self._stamp(relative, os.stat(target), "unchanged")
+
+    def _target(self, name: str) -> tuple[PurePosixPath, Path]:
+        """Where a file of the new site goes in the staging folder, its folder made."""
         relative = safe_relative(name)
         target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(existing, target)
-        return self._stamp(relative, os.stat(target), "unchanged")
+        return relative, target
 
     def _stamp(self, relative: PurePosixPath, info: os.stat_result, count: str) -> tuple[int, int]:
         self.counts[count] += 1
