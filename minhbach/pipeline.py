@@ -179,6 +179,11 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
         start = dict(staging.counts) if staging is not None else {}
         stamps = {}
         with template_problems(root, Report()):
+            if indices is lists:
+                # Every card before the lists show them: made one after another, the cards
+                # (kept for rebuilds) do not pin the memory of the pages made between them
+                # (11 MB less on a national site).
+                plan.renderer.task_cards(plan.renderer.site.tasks.values())
             for index in indices:
                 data = plan.page_bytes(index)
                 if staging is not None:
@@ -186,10 +191,10 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
                     stamps[name] = staging.put(name, data)
         return {name: staging.counts[name] - start[name] for name in start}, stamps
 
+    lists, tasks = plan.lists_and_tasks()
     if jobs <= 1 or len(plan.pages) < 200:
         work(list(range(len(plan.pages))))
         return
-    lists, tasks = plan.lists_and_tasks()
     before = dict(staging.counts) if staging is not None else {}
     added = fork_queue(work, tasks, jobs, first=lists)
     if staging is not None:  # this process's own pages are in ``added`` too
@@ -204,10 +209,7 @@ def render_cards(root: Path, renderer, jobs: int) -> None:
 
     def cards(chunk: list) -> dict:
         with template_problems(root, Report()):
-            for task in chunk:
-                for lang in renderer.config.languages:
-                    for show_province in (True, False):
-                        renderer.task_card(task, lang, show_province)
+            renderer.task_cards(chunk)
         return renderer.cards
 
     for found in fork_map(cards, [tasks[k::jobs] for k in range(jobs)] if len(tasks) >= 200 else [tasks]):

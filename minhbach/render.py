@@ -164,6 +164,14 @@ class Renderer:
             card = self.cards[key] = str(self.environments[lang].globals["m"].task_item(task, show_province)).encode("utf-8")
         return Markup(card.decode("utf-8"))
 
+    def task_cards(self, tasks: Iterable[Task]) -> None:
+        """Render every card of ``tasks`` (each language, with and without the province) not yet rendered."""
+        for task in tasks:
+            for lang in self.config.languages:
+                for show_province in (True, False):
+                    if (lang, task.id, show_province) not in self.cards:
+                        self.task_card(task, lang, show_province)
+
     def use_site(self, site: Site) -> None:
         self.site = site
         self.structured = StructuredData(site, self.config, self.urls)

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from .load import RawContent, RawRecord
-from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text, PackedText, compact
+from .models import MODELS, Agency, CommentThread, Directive, Province, Record, Task, Text, CompactText, PackedText, compact
 from .problems import Report
 from .slug import escapes_output, slug
 from .yamlfile import LineDict, line_of, parse_yaml
@@ -267,7 +267,7 @@ def _check_english(item: RawRecord, record: Record, report: Report) -> None:
 
 
 def _texts(value: Any, location: tuple):
-    if isinstance(value, (Text, PackedText)):
+    if isinstance(value, (Text, CompactText, PackedText)):
         yield location, value
     elif isinstance(value, Record):
         for name in type(value).model_fields:

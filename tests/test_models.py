@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from minhbach.models import PackedText, Task, Text, compact
+import pickle
+
+import pytest
+
+from minhbach.models import CompactText, PackedText, Task, Text, compact
 
 DESCRIPTION = "## Nội dung\nXây dựng **Trung tâm điều hành đô thị thông minh** của tỉnh.\n\n- Camera giao thông.\n" * 20
 
@@ -39,8 +43,22 @@ def test_records_with_the_same_given_fields_share_one_set():
     second = compact(_task("t-2", Text(vi="Hai"), updates=[{"date": "2025-03-04", "text": {"vi": "Xong"}}]))
     assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
     assert first.updates[0].__pydantic_fields_set__ is second.updates[0].__pydantic_fields_set__
-    assert first.title.__pydantic_fields_set__ is second.title.__pydantic_fields_set__
     assert first.updates[0].__pydantic_fields_set__ == {"date", "text"}
     # a copy with a change gets a set of its own, and the shared one stays as it was
     changed = second.model_copy(update={"status": "completed"})
     assert "status" in changed.__pydantic_fields_set__ and "status" not in first.__pydantic_fields_set__
+
+
+def test_short_texts_become_compact_and_read_compare_and_pickle_as_before():
+    task = compact(_task("t-1", None, updates=[{"date": "2025-01-02", "text": {"vi": "Đã làm", "en": "Done"}}],
+                         funding={"vi": "Ngân sách nhà nước"}))
+    texts = (task.title, task.source.quote, task.updates[0].text, task.funding)
+    assert all(isinstance(text, CompactText) for text in texts)
+    assert (task.title.vi, task.title.en) == ("Tiêu đề", "Title") and task.funding.en is None
+    assert task.title == Text(vi="Tiêu đề", en="Title") and Text(vi="Tiêu đề", en="Title") == task.title
+    assert task.title != Text(vi="Tiêu đề", en="Other") and task.title != "Tiêu đề"
+    assert hash(task.title) == hash(CompactText("Tiêu đề", "Title"))
+    assert pickle.loads(pickle.dumps(task)) == task == _task("t-1", None, updates=[
+        {"date": "2025-01-02", "text": {"vi": "Đã làm", "en": "Done"}}], funding={"vi": "Ngân sách nhà nước"})
+    with pytest.raises(TypeError):
+        task.title.vi = "Khác"
