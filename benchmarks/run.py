@@ -266,7 +266,8 @@ def main(argv: list[str] | None = None) -> dict:
         cwd=PROJECT, capture_output=True, text=True, check=False)
     if edits.returncode != 0:
         raise SystemExit(f"measuring edits failed:\n{edits.stderr[-3000:]}")
-    figures.update(json.loads(edits.stdout.strip().splitlines()[-1]))
+    for key, value in json.loads(edits.stdout.strip().splitlines()[-1]).items():
+        (runs if isinstance(value, list) else figures)[key] = value
 
     trash.empty()
     _print_table(figures)
@@ -275,6 +276,9 @@ def main(argv: list[str] | None = None) -> dict:
     if len(ours) > 1:
         print("runs of the full build (s): ours " + ", ".join(f"{t:.2f}" for t in runs["full_runs_s"])
               + ("; Hugo's " + ", ".join(f"{t:.2f}" for t in runs["hugo_full_runs_s"]) if hugo else ""))
+    print("runs of the edits (s): " + "; ".join(
+        f"{kind} " + ", ".join(f"{t:.3f}" for t in runs[f"edit_{kind}_runs_s"])
+        for kind in ("task", "agency", "template") if f"edit_{kind}_runs_s" in runs))
     if args.json:
         rounded = {k: round(v, 4) for k, v in figures.items()}
         rounded.update({k: [round(v, 4) for v in values] for k, values in runs.items()})
