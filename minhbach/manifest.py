@@ -37,15 +37,27 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
 def _walk_stamps(top: Path, cut: int, found: dict[str, tuple[int, int]], skip_hidden: bool) -> None:
     """Stamp every file under ``top``, named by its path after the first ``cut`` characters.
 
-    A national output holds 50,000 files: os.path.relpath alone took a second.
+    Folders are walked as os.walk walks them (a link to a folder is not followed), with
+    os.scandir's entries: a national output holds 25,000 folders and 50,000 files, and
+    os.walk's own checks and path joins took half of a no-change build's time.
     """
-    for dirpath, dirnames, filenames in os.walk(top):
-        if skip_hidden:
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for filename in filenames:
-            path = os.path.join(dirpath, filename)
-            info = os.stat(path)
-            found[path[cut:]] = (info.st_size, info.st_mtime_ns)
+    folders = [os.fspath(top)]
+    while folders:
+        try:
+            listing = os.scandir(folders.pop())
+        except OSError:  # gone or unreadable meanwhile: os.walk skips it too
+            continue
+        with listing:
+            for entry in listing:
+                if entry.is_dir():
+                    if not entry.is_symlink() and not (skip_hidden and entry.name.startswith(".")):
+                        folders.append(entry.path)
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError:  # a broken link, or a file deleted meanwhile: nothing to stamp
+                    continue
+                found[entry.path[cut:]] = (info.st_size, info.st_mtime_ns)
 
 
 def _entry(name: str, stamp: tuple[int, int]) -> int:
