@@ -261,8 +261,7 @@ def main(argv: list[str] | None = None) -> dict:
     print("Edits through the incremental builder (as in the live preview) …", flush=True)
     quiet_disk()
     edits = subprocess.run(
-        [sys.executable, "-c", "import json, sys; from minhbach.incremental import measure_edits; "
-         "print(json.dumps(measure_edits(sys.argv[1], sys.argv[2])))", str(work), str(output)],
+        [sys.executable, str(HERE / "edits.py"), str(work), str(output)],
         cwd=PROJECT, capture_output=True, text=True, check=False)
     if edits.returncode != 0:
         raise SystemExit(f"measuring edits failed:\n{edits.stderr[-3000:]}")
