@@ -14,10 +14,11 @@ SUMMARIES = ("home", "province-list", "agency-list", "directive-list", "page", "
 def lists_unchanged(old: Site, new: Site) -> bool:
     """Whether every task keeps its place in every list: only fields that lists do not order
     or filter by changed (titles, descriptions, progress, deadlines, agencies)."""
-    if old.tasks.keys() != new.tasks.keys() or old.anchors != new.anchors:
+    old_tasks, new_tasks = old.tasks, new.tasks  # properties: looked up once, not per task
+    if old_tasks.keys() != new_tasks.keys() or old.anchors != new.anchors:
         return False
-    for task_id, task in new.tasks.items():
-        before = old.tasks[task_id]
+    for task_id, task in new_tasks.items():
+        before = old_tasks[task_id]
         if before is not task and (before.status, before.province, before.directive) != (task.status, task.province, task.directive):
             return False
     return True
@@ -37,8 +38,9 @@ def affected_pages(old: Site, new: Site, old_plan: SitePlan, plan: SitePlan, sam
         return None
     if old.texts.keys() != new.texts.keys() or old.sources != new.sources:
         return None
-    replaced = [t for t, task in new.tasks.items() if old.tasks.get(t) is not task]  # most are the same objects
-    tasks = {t for t in [*replaced, *(old.tasks.keys() - new.tasks.keys())] if _differ(old.tasks.get(t), new.tasks.get(t))}
+    old_tasks, new_tasks = old.tasks, new.tasks
+    replaced = [t for t, task in new_tasks.items() if old_tasks.get(t) is not task]  # most are the same objects
+    tasks = {t for t in [*replaced, *(old_tasks.keys() - new_tasks.keys())] if _differ(old_tasks.get(t), new_tasks.get(t))}
     agencies = {a for a in old.agencies.keys() | new.agencies.keys() if _differ(old.agencies.get(a), new.agencies.get(a))}
     for agency_id in agencies:
         before, after = old.agencies.get(agency_id), new.agencies.get(agency_id)

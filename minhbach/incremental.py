@@ -340,7 +340,8 @@ class Builder:
             return False
         site = old.copy()  # its lists and latest updates are made again for the new tasks when asked
         site.records = copy.copy(old.records)
-        site.records.tasks = {t: fresh.tasks.get(t, task) for t, task in old.records.tasks.items()}
+        site.records.tasks = dict(old.records.tasks)
+        site.records.tasks.update(fresh.tasks)  # every one was there already: the order stays
         site.records.raw = type(old.records.raw)()
         site.records.release(self.root)
         site.deadlines, site.anchors = dict(old.deadlines), dict(old.anchors)

@@ -197,8 +197,10 @@ class Renderer:
 
     def forget_cards(self, task_ids) -> None:
         """Drop the cards of tasks whose facts changed (an incremental rebuild renders them again)."""
-        for key in [k for k in self.cards if k[1] in task_ids]:
-            del self.cards[key]
+        for task_id in task_ids:
+            for lang in self.config.languages:
+                for show_province in (True, False):
+                    self.cards.pop((lang, task_id, show_province), None)
 
     def render(self, spec: PageSpec, lang: str) -> str:
         env = self.environments[lang]
