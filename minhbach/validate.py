@@ -266,12 +266,26 @@ def _check_english(item: RawRecord, record: Record, report: Report) -> None:
                                "add 'en: ...' beside 'vi: ...'", code=MISSING_ENGLISH)
 
 
-def _texts(value: Any, location: tuple):
-    if isinstance(value, (Text, CompactText, PackedText)):
-        yield location, value
-    elif isinstance(value, Record):
-        for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), location + (name,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, location + (index,))
+_TEXTS = (Text, CompactText, PackedText)
+
+
+def _texts(record: Record, location: tuple, found: list | None = None) -> list[tuple[tuple, Any]]:
+    """Every text in a record and the records inside it, with where it is, in field order.
+
+    A record's fields are its __dict__ (pydantic keeps every field there); values that are
+    neither records, lists nor texts are passed over without a call (a fifth of a second
+    on a national site's 17,000 records, in the reading processes).
+    """
+    found = [] if found is None else found
+    for name, item in record.__dict__.items():
+        if isinstance(item, _TEXTS):
+            found.append((location + (name,), item))
+        elif isinstance(item, Record):
+            _texts(item, location + (name,), found)
+        elif isinstance(item, list):
+            for index, element in enumerate(item):
+                if isinstance(element, _TEXTS):
+                    found.append((location + (name, index), element))
+                elif isinstance(element, Record):
+                    _texts(element, location + (name, index), found)
+    return found
