@@ -22,7 +22,6 @@ import copy
 import dataclasses
 import hashlib
 import json
-import os
 import threading
 import time
 from pathlib import Path

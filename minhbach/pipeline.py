@@ -174,6 +174,8 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
     serial build's (tests/test_incremental.py checks it). The pages that list tasks stay in
     this process, which so renders each task's card once and keeps them for rebuilds.
     """
+    lists: list[int] | None = None  # in a parallel build, this process's own pages: its cards first
+
     def work(indices: list[int]) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
         """Render pages; return what they added to the staging counts, and their stamps."""
         start = dict(staging.counts) if staging is not None else {}
@@ -191,10 +193,10 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
                     stamps[name] = staging.put(name, data)
         return {name: staging.counts[name] - start[name] for name in start}, stamps
 
-    lists, tasks = plan.lists_and_tasks()
     if jobs <= 1 or len(plan.pages) < 200:
         work(list(range(len(plan.pages))))
         return
+    lists, tasks = plan.lists_and_tasks()
     before = dict(staging.counts) if staging is not None else {}
     added = fork_queue(work, tasks, jobs, first=lists)
     if staging is not None:  # this process's own pages are in ``added`` too
