@@ -18,7 +18,6 @@ of the pages on disk: a build finding only the index out of date refreshes just 
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import hashlib
 import json
@@ -31,15 +30,16 @@ import jinja2
 from .affected import affected_pages, lists_unchanged
 from .comments import resolve_comments
 from .config import load_config
-from .load import RawContent, _read_one, walk_order
+from .load import RawContent, reload_file
 from .manifest import MANIFEST_VERSION, Stamps, file_stamp, input_stamps, output_stamps
 from .parallel import fork_queue
 from .parallel_load import load_validated
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
-from .render import LATEST_UPDATES, SitePlan, plan_site
-from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, resolve, task_order
+from .render import SitePlan, plan_site
+from .rejoin import join_edited_tasks
+from .resolve import Site, resolve
 from .validate import validate_records
 from .write import release_later, remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files
@@ -264,7 +264,7 @@ class Builder:
     def _rebuild_content(self, content: list[str], old_site: Site, old_plan: SitePlan) -> BuildResult:
         loading = Report()
         for name in content:
-            self._reload_file(name, loading)
+            reload_file(self.raw, self.root, name, loading)
         self.load_problems = [p for p in self.load_problems if p.path not in content] + loading.problems
         report = Report(problems=list(loading.problems))
         if not self._join_tasks(content, report):
@@ -295,69 +295,17 @@ class Builder:
         except ValueError:
             return path.as_posix()
 
-    def _reload_file(self, name: str, report: Report) -> None:
-        """Replace what ``name`` contributed to the raw content with what it holds now."""
-        raw = self.raw
-        position = next((i for i, r in enumerate(raw.records) if r.path == name), None)
-        if position is not None:
-            del raw.records[position]
-        for table in (raw.texts, raw.pages):
-            for key in [k for k, (path, _) in table.items() if path == name]:
-                del table[key]
-        parts = Path(name).relative_to("content").parts
-        if parts and parts[0] == "sources":
-            raw.sources.pop(Path(name).name, None)
-        path = self.root / name
-        raw.unreadable.discard((parts[0], Path(name).stem) if parts else None)
-        if len(parts) == 3 and parts[0] == "directives":
-            raw.unreadable.discard(("directives", parts[1]))
-        if not path.is_file():
-            return
-        before = len(raw.records)
-        _read_one(path, parts, name, raw, report)
-        if len(raw.records) > before:  # keep load_content's order (the order of lists on the site)
-            item = raw.records.pop()
-            if position is None:
-                position = next((i for i, r in enumerate(raw.records) if walk_order(r.path) > walk_order(name)),
-                                len(raw.records))
-            raw.records.insert(position, item)
-
     def _join_tasks(self, names: list[str], report: Report) -> bool:
         """The quick way when only existing tasks changed (the everyday edit): validate and
-        join just those, patching the site's indexes. False when it does not apply."""
-        old = self.site
+        join just those (rejoin.join_edited_tasks). False when it does not apply."""
         wanted = set(names)
         items = [r for r in self.raw.records if r.path in wanted]
-        if len(items) != len(names) or any(r.kind != "tasks" for r in items):
-            return False
-        ids = {r.path: r.folder_name for r in items if old.records.paths.get(("tasks", r.folder_name)) == r.path}
-        if len(ids) != len(items) or any(f"tasks/{task_id}" in old.records.comments for task_id in ids.values()):
+        if len(items) != len(names):
             return False
         found = Report()
-        fresh = validate_records(RawContent(records=items), found, self.memo)
-        if found.errors or set(fresh.tasks) != set(ids.values()):
+        site = join_edited_tasks(self.site, items, self.memo, self.root, found)
+        if site is None:
             return False
-        site = old.copy()  # its lists and latest updates are made again for the new tasks when asked
-        site.records = copy.copy(old.records)
-        site.records.tasks = dict(old.records.tasks)
-        site.records.tasks.update(fresh.tasks)  # every one was there already: the order stays
-        site.records.raw = type(old.records.raw)()
-        site.records.release(self.root)
-        site.deadlines, site.anchors = dict(old.deadlines), dict(old.anchors)
-        if old.comments is not None:  # threads without comments take their title from the task
-            site.comments = dataclasses.replace(old.comments, site=site)
-        for task_id in fresh.tasks:
-            for lang in ("vi", "en"):
-                site.anchors.pop((task_id, lang), None)
-        view = site.copy()  # the joining steps, run over the changed tasks only
-        view.records = copy.copy(site.records)
-        view.records.tasks = fresh.tasks
-        _check_references(view, found)
-        _place_quotes(view, found)
-        _compute_deadlines(view, found)
-        for name in ("tasks_by_province", "tasks_by_directive", "tasks_led", "tasks_coordinated", "tasks_passed_on"):
-            setattr(site, name, _patched_index(site, name, getattr(old, name), old.tasks, fresh.tasks))
-        _carry_latest_updates(old, site, fresh.tasks)
         for item in items:
             item.data = None
         kept = [p for p in self.warnings if p.path not in names]
@@ -374,7 +322,7 @@ class Builder:
             self.config = load_config(self.root, self.overrides)
             loading = Report()
             for name in content:
-                self._reload_file(name, loading)
+                reload_file(self.raw, self.root, name, loading)
             self.load_problems = [p for p in self.load_problems if p.path not in content] + loading.problems
             report.extend(self.load_problems)
             self._join(report)
@@ -485,48 +433,3 @@ class Builder:
                     self._save_manifest()
                 return BuildResult(pages=self._page_count(), written=len(written), unchanged=len(kept) - len(written),
                                    warnings=self.warnings, search_s=took)
-
-
-def _patched_index(site: Site, name: str, index: dict, old_tasks: dict, fresh: dict) -> dict:
-    """An index of tasks (by province, agency, …) with the changed tasks moved to their new places."""
-    def keys(task) -> set:
-        if name == "tasks_by_province":
-            return {task.province}
-        if name == "tasks_by_directive":
-            return {task.directive}
-        if name == "tasks_led":
-            return set(task.lead)
-        if name == "tasks_coordinated":
-            return set(task.coordinating)
-        return set(task.via)
-
-    result = type(index)(list)
-    result.update(index)
-    touched = set()
-    for task_id, task in fresh.items():
-        touched |= keys(old_tasks[task_id]) | keys(task)
-    for key in touched:
-        kept = [t for t in index.get(key, []) if t.id not in fresh]
-        added = [t for t in fresh.values() if key in keys(t)]
-        result[key] = sorted(kept + added, key=lambda t: task_order(site, t))
-        if not result[key]:
-            del result[key]
-    return result
-
-
-def _carry_latest_updates(old: Site, new: Site, fresh: dict) -> None:
-    """Give the new site the old one's latest updates (the home page's) when the changed tasks'
-    updates are the same: the same entries, with the new records. Finding them again among a
-    national site's 20,000 updates took 15 ms of each edit of a title."""
-    entries = old.made(LATEST_UPDATES)
-    if entries is None or any(task_id not in old.tasks or fresh[task_id].updates != old.tasks[task_id].updates
-                              for task_id in fresh):
-        return
-    carried = []
-    for update, task in entries:
-        if task.id in fresh:
-            position = next(i for i, known in enumerate(task.updates) if known is update)
-            task = fresh[task.id]
-            update = task.updates[position]
-        carried.append((update, task))
-    new.derived(LATEST_UPDATES, lambda: carried)

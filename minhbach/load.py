@@ -257,6 +257,34 @@ def _read_one(path: Path, parts: tuple[str, ...], name: str, found: RawContent, 
                        "see docs/content-model.md for where each kind of record goes")
 
 
+def reload_file(raw: RawContent, root: Path, name: str, report: Report) -> None:
+    """Replace what ``name`` (relative to the site's folder) contributed to ``raw`` with what it
+    holds now: an incremental rebuild reads only the files that were saved."""
+    position = next((i for i, r in enumerate(raw.records) if r.path == name), None)
+    if position is not None:
+        del raw.records[position]
+    for table in (raw.texts, raw.pages):
+        for key in [k for k, (path, _) in table.items() if path == name]:
+            del table[key]
+    parts = Path(name).relative_to("content").parts
+    if parts and parts[0] == "sources":
+        raw.sources.pop(Path(name).name, None)
+    path = root / name
+    raw.unreadable.discard((parts[0], Path(name).stem) if parts else None)
+    if len(parts) == 3 and parts[0] == "directives":
+        raw.unreadable.discard(("directives", parts[1]))
+    if not path.is_file():
+        return
+    before = len(raw.records)
+    _read_one(path, parts, name, raw, report)
+    if len(raw.records) > before:  # keep load_content's order (the order of lists on the site)
+        item = raw.records.pop()
+        if position is None:
+            position = next((i for i, r in enumerate(raw.records) if walk_order(r.path) > walk_order(name)),
+                            len(raw.records))
+        raw.records.insert(position, item)
+
+
 def _read_markdown(path: Path, name: str, report: Report) -> str | None:
     if path.stat().st_size > MAX_MARKDOWN_BYTES:
         report.error(name, 0, "", f"the file is larger than {MAX_MARKDOWN_BYTES // (1024 * 1024)} MB",
