@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .pages import PAGE_SIZE, PAGINATED, PageSpec, listed_tasks
 from .render import SitePlan
-from .resolve import Site
+from .site import Site
 
 # Page kinds shown once per site that summarise every record: always rendered again.
 SUMMARIES = ("home", "province-list", "agency-list", "directive-list", "page", "comments-privacy")

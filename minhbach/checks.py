@@ -17,7 +17,7 @@ from pathlib import Path
 from .config import Acknowledgement, SiteConfig
 from .models import DONE_STATUSES
 from .problems import ERROR, Problem, Report
-from .resolve import Site
+from .site import Site
 
 # A document number as Vietnamese documents print it: 950/QĐ-TTg, 3909/BXD-PTĐT, 45/2019/QH14.
 DOCUMENT_NUMBER = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*)")

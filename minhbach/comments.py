@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .models import Agency, Comment, CommentThread
 from .problems import Report
-from .resolve import Site
+from .site import Site
 from .yamlfile import line_of, parse_yaml
 
 # Viet Nam keeps UTC+7 all year; comments are dated as residents there read dates.

@@ -21,7 +21,7 @@ from functools import partial
 from .config import SiteConfig
 from .fragments import Changed, ContentFile, new_version
 from .models import Text
-from .resolve import Site
+from .site import Site
 from .urls import Urls
 
 # Documents are dated in Vietnam's time zone.

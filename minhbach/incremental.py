@@ -39,7 +39,8 @@ from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .render import SitePlan, plan_site
 from .rejoin import join_edited_tasks
-from .resolve import Site, resolve
+from .resolve import resolve
+from .site import Site
 from .validate import validate_records
 from .write import release_later, remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files

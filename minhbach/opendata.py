@@ -19,7 +19,7 @@ from typing import Any, Callable
 from .config import SiteConfig
 from .fragments import Changed, ContentFile, new_version
 from .models import STATUSES, Text
-from .resolve import Site
+from .site import Site
 from .urls import DATA_FOLDER, Urls
 
 LANGS = ("vi", "en")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import STATUSES, Task
-from .resolve import Site
+from .site import Site
 
 # Long task lists are split into pages of this many tasks: the national list has over
 # 10,000, megabytes of HTML that a phone on 3G cannot load.

@@ -22,7 +22,8 @@ from .problems import ERROR, Problem, Report, SiteError
 from .parallel import fork_map, fork_queue
 from .parallel_load import load_validated
 from .render import SitePlan, plan_site
-from .resolve import Site, resolve
+from .resolve import resolve
+from .site import Site
 from .search import INDEX_FOLDER, index_files
 from .sitefiles import SiteFiles
 from .validate import validate_records

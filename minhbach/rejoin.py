@@ -14,7 +14,8 @@ from pathlib import Path
 from .load import RawContent, RawRecord
 from .problems import Report
 from .render import LATEST_UPDATES
-from .resolve import Site, _check_references, _compute_deadlines, _place_quotes, task_order
+from .resolve import _check_references, _compute_deadlines, _place_quotes, task_order
+from .site import Site
 from .validate import validate_records
 
 # The site's indexes of tasks by something a task names, patched for the changed tasks.

@@ -22,7 +22,7 @@ from .models import STATUSES, Task, Text
 from .opendata import tables
 from .pages import PAGE_SIZE, PAGINATED, PageSpec, feed_province, listed_tasks, page_count, page_languages, pager, plan_pages
 from .problems import Report
-from .resolve import Site
+from .site import Site
 from .search import fold
 from .security import Policy
 from .seo import LOCALES, StructuredData

@@ -7,18 +7,16 @@ show (overdue, what a unit is today, which paragraph a task came from) is comput
 from __future__ import annotations
 
 import calendar
-import copy
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
 
 from .load import RawContent
-from .markup import MarkdownRenderer, Rendered
-from .models import DONE_STATUSES, Agency, AgencyChange, Directive, Province, Task
+from .markup import MarkdownRenderer
+from .models import DONE_STATUSES, Task
 from .problems import Report
+from .site import DeadlineInfo, Page, Site
 from .transcription import first_difference, shown_words, words
 from .validate import MISSING_ENGLISH, Records
 
@@ -28,150 +26,6 @@ INVERSE_RELATION = {
     "cites": "cited-by",
     "based-on": "basis-for",
 }
-
-
-@dataclass(frozen=True)
-class DeadlineInfo:
-    """A typed deadline ready to show: its end date, whether it exists, whether it passed."""
-
-    kind: str
-    due: date | None = None
-    month: int | None = None
-    day: int | None = None
-    impossible: bool = False
-    overdue: bool = False
-
-
-@dataclass
-class Page:
-    """A free page such as 'about', in one language."""
-
-    slug: str
-    lang: str
-    title: str
-    html: str
-    path: str
-
-
-@dataclass
-class Site:
-    """Every record, joined, with the indexes the pages need."""
-
-    records: Records
-    as_of: date
-    texts: dict[tuple[str, str], Rendered] = field(default_factory=dict)
-    text_paths: dict[tuple[str, str], str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    anchors: dict[tuple[str, str], str] = field(default_factory=dict)
-    deadlines: dict[str, DeadlineInfo] = field(default_factory=dict)
-    pages: dict[tuple[str, str], Page] = field(default_factory=dict)
-    relations_in: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    tasks_by_province: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
-    tasks_by_directive: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
-    tasks_led: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
-    tasks_coordinated: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
-    tasks_passed_on: dict[str, list[Task]] = field(default_factory=lambda: defaultdict(list))
-    directives_issued: dict[str, list[Directive]] = field(default_factory=lambda: defaultdict(list))
-    comments: Any = None  # a comments.CommentIndex, filled in after the records are joined
-
-    @property
-    def provinces(self) -> dict[str, Province]:
-        return self.records.provinces
-
-    @property
-    def agencies(self) -> dict[str, Agency]:
-        return self.records.agencies
-
-    @property
-    def directives(self) -> dict[str, Directive]:
-        return self.records.directives
-
-    @property
-    def tasks(self) -> dict[str, Task]:
-        return self.records.tasks
-
-    def successor(self, unit_id: str) -> tuple[Province, date] | None:
-        """What a province or locality became, following merges to today's unit."""
-        unit = self.provinces.get(unit_id)
-        seen = set()
-        result = None
-        while unit is not None and unit.id not in seen:
-            seen.add(unit.id)
-            moves = [c for c in unit.changes if c.into and c.into in self.provinces]
-            if not moves:
-                break
-            change = moves[-1]
-            unit = self.provinces[change.into]
-            result = (unit, change.date)
-        return result
-
-    def agency_successor(self, agency_id: str) -> tuple[Agency, date] | None:
-        """The agency that took over another after renames and mergers."""
-        agency = self.agencies.get(agency_id)
-        seen = set()
-        result = None
-        while agency is not None and agency.id not in seen:
-            seen.add(agency.id)
-            moves = [c for c in agency.history if c.into and c.into in self.agencies]
-            if not moves:
-                break
-            agency = self.agencies[moves[-1].into]
-            result = (agency, moves[-1].date)
-        return result
-
-    def province_units(self, province_id: str) -> list[str]:
-        """A province and every unit that merged into it (its tasks are shown together)."""
-        units = [province_id]
-        for other in self.provinces.values():
-            if other.id != province_id and any(c.into == province_id for c in other.changes) and other.parent is None:
-                units.append(other.id)
-        return units
-
-    def province_tasks(self, province_id: str) -> list[Task]:
-        return [t for unit in self.province_units(province_id) for t in self.tasks_by_province.get(unit, [])]
-
-    def is_overdue(self, task: Task) -> bool:
-        return self.deadlines[task.id].overdue
-
-    def agencies_by_province(self) -> list[tuple[str | None, list[Agency]]]:
-        """National bodies first, then each province's agencies, sorted by name."""
-        groups: dict[str | None, list[Agency]] = defaultdict(list)
-        for agency in self.agencies.values():
-            groups[agency.province].append(agency)
-        order = sorted(groups, key=lambda p: ("" if p is None else self.provinces[p].name.vi) if p is None or p in self.provinces else p)
-        return [(p, sorted(groups[p], key=lambda a: a.name.vi)) for p in order]
-
-    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
-        """An index made from the records on first use and kept with them (pages of a national
-        site ask for the same lists thousands of times); a copy() starts without any."""
-        known = self.__dict__.setdefault("_derived", {})
-        if key not in known:
-            known[key] = make()
-        return known[key]
-
-    def made(self, key: Any) -> Any:
-        """A derived index if it was made already, else None."""
-        return self.__dict__.get("_derived", {}).get(key)
-
-    def copy(self) -> Site:
-        """A shallow copy, for records about to change: it makes its derived indexes afresh."""
-        twin = copy.copy(self)
-        twin.__dict__.pop("_derived", None)
-        return twin
-
-    def merged_into(self, agency_id: str) -> list[tuple[Agency, AgencyChange]]:
-        """The agencies whose work passed to this one, with the change that passed it."""
-        def index() -> dict:
-            found = defaultdict(list)
-            for other in self.agencies.values():
-                for change in other.history:
-                    if change.into:
-                        found[change.into].append((other, change))
-            return found
-        return self.derived("merged_into", index).get(agency_id, [])
-
-    def provinces_with_tasks(self) -> list[Province]:
-        return [self.provinces[p] for p in sorted(self.tasks_by_province, key=lambda p: self.provinces[p].name.vi)]
 
 
 def _suggest(value: str, options) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import SiteConfig
-from .resolve import Site
+from .site import Site
 from .urls import Urls
 
 # Decisions, resolutions and plans are legal instruments; letters, notices and reports are not.

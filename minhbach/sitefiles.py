@@ -10,7 +10,7 @@ from .config import SiteConfig
 from .feeds import Feeds
 from .fragments import ContentFile, RecordWatch
 from .opendata import OpenData
-from .resolve import Site
+from .site import Site
 from .urls import Urls
 
 
