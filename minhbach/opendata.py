@@ -18,16 +18,12 @@ from typing import Any, Callable
 
 from .config import SiteConfig
 from .fragments import Changed, ContentFile, new_version
+from .i18n import N_
 from .models import STATUSES, Text
 from .site import Site
 from .urls import DATA_FOLDER, Urls
 
 LANGS = ("vi", "en")
-
-
-def N_(message: str) -> str:
-    """Mark a table's title and description for translation; the download page translates them."""
-    return message
 
 
 @dataclass(frozen=True)

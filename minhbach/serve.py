@@ -20,7 +20,7 @@ from livereload.watcher import Watcher
 
 from .config import load_config
 from .isso import LOCAL_FOLDER, IssoError, IssoServer
-from .i18n import load_translations
+from .i18n import in_language, load_translations
 from .incremental import Builder
 from .problems import ERROR, Problem, Report, SiteError, format_problems
 from .search import stop_indexing
@@ -355,60 +355,6 @@ def start_comments(root: Path, host: str, port: int, comments_port: int | None) 
     click.echo(f"Comment server (Isso) at {server.url}, database {server.database}")
     click.echo(f"Moderate comments at {server.url}admin/ with the password {server.admin_password}")
     return server
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogue; it is translated when shown."""
-    return message
-
-
-# The engine's most frequent messages and hints, recognised so the preview shows them in the
-# editor's language (translated in locales/ like every interface string). Others stay as written.
-MESSAGES: list[tuple[re.Pattern, str]] = [(re.compile(pattern), message) for pattern, message in [
-    (r"a required field is missing", N_("a required field is missing")),
-    (r"unknown field '(?P<name>.+)'", N_("unknown field '%(name)s'")),
-    (r"'(?P<value>.*)' is not one of the allowed values", N_("'%(value)s' is not one of the allowed values")),
-    (r"'(?P<value>.*)' is not a valid id", N_("'%(value)s' is not a valid id")),
-    (r"unknown agency '(?P<value>.+)'", N_("unknown agency '%(value)s'")),
-    (r"unknown province '(?P<value>.+)'", N_("unknown province '%(value)s'")),
-    (r"unknown locality '(?P<value>.+)'", N_("unknown locality '%(value)s'")),
-    (r"unknown directive '(?P<value>.+)'", N_("unknown directive '%(value)s'")),
-    (r"YAML syntax error at column (?P<column>\d+): (?P<problem>.+)",
-     N_("YAML syntax error at column %(column)s: %(problem)s")),
-    (r"the quoted passage is not in the text of (?P<number>.+) \((?P<file>.+)\)",
-     N_("the quoted passage is not in the text of %(number)s (%(file)s)")),
-    (r"the English text is missing.*", N_("the English text is missing")),
-    (r"'(?P<value>.*)' is not a date written as YYYY-MM-DD", N_("'%(value)s' is not a date written as YYYY-MM-DD")),
-    (r"'(?P<value>.*)' is not a real date: .*", N_("'%(value)s' is not a real date")),
-    (r"template syntax error: (?P<problem>.+)", N_("template syntax error: %(problem)s")),
-    (r"the file is missing", N_("the file is missing")),
-    (r"the file is empty", N_("the file is empty")),
-    (r"must give the text in both languages", N_("must give the text in both languages")),
-    (r"must be a list", N_("must be a list")),
-    (r"the id '(?P<value>.+)' is already used by (?P<file>.+)", N_("the id '%(value)s' is already used by %(file)s")),
-    (r"progress (?P<value>.+) is outside 0-100", N_("progress %(value)s is outside 0-100")),
-    (r"did you mean '(?P<value>.+)'\?", N_("did you mean '%(value)s'?")),
-    (r"add '(?P<name>[^']+):' to this record", N_("add '%(name)s:' to this record")),
-    (r"put text that contains ': ' inside quotes", N_("put text that contains ': ' inside quotes")),
-    (r"check the indentation: .*", N_("check the indentation: fields at the same level must start in the same column")),
-    (r"indent with spaces, not tabs", N_("indent with spaces, not tabs")),
-    (r"copy the words exactly from one paragraph of the text",
-     N_("copy the words exactly from one paragraph of the text")),
-    (r"use one of: (?P<values>.+)", N_("use one of: %(values)s")),
-    (r"add 'en: \.\.\.' beside 'vi: \.\.\.'", N_("add 'en: ...' beside 'vi: ...'")),
-    (r"write it as \{vi: \.\.\., en: \.\.\.\}", N_("write it as {vi: ..., en: ...}")),
-    (r"check the \{% %\} and \{\{ \}\} tags", N_("check the {%% %%} and {{ }} tags")),
-]]
-
-
-def in_language(text: str, gettext) -> str:
-    """``text`` in the preview's language when it is a message the catalogue knows."""
-    for pattern, message in MESSAGES:
-        match = pattern.fullmatch(text)
-        if match:
-            translated = gettext(message)
-            return translated % match.groupdict() if "%" in message else translated
-    return text
 
 
 def _stop_on_terminate(signum, frame) -> None:
