@@ -7,6 +7,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from pathlib import Path, PurePosixPath
@@ -77,6 +78,9 @@ class Staging:
         # (size, modification time) of each file put, by name: the build's manifest, without
         # walking 50,000 files again once they are in place (renaming keeps both)
         self.stamps: dict[str, tuple[int, int]] = {}
+        # Folders of the staging folder known to exist: most pages have a folder of their own,
+        # and paths handled as text cost a tenth of what pathlib does for 25,000 files.
+        self._made: set[str] = set()
 
     def open(self) -> "Staging":
         self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -84,14 +88,16 @@ class Staging:
             if leftover.exists():
                 shutil.rmtree(leftover)
         self.folder.mkdir()
+        self._made = {str(self.folder)}
         return self
 
     def put(self, name: str, data: bytes) -> tuple[int, int]:
         """Write one file (or link the previous build's, when the same); return its stamp."""
         relative, target = self._target(name)
-        old = self.output / relative
+        old = os.path.join(self.output, relative)
         try:
-            same = old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data
+            info = os.lstat(old)  # a regular file, not a link to one
+            same = stat.S_ISREG(info.st_mode) and info.st_size == len(data) and Path(old).read_bytes() == data
         except OSError:
             same = False
         if same:
@@ -113,16 +119,20 @@ class Staging:
         os.link(existing, target)
         return self._stamp(relative, os.stat(target), "unchanged")
 
-    def _target(self, name: str) -> tuple[PurePosixPath, Path]:
-        """Where a file of the new site goes in the staging folder, its folder made."""
-        relative = safe_relative(name)
-        target = self.folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+    def _target(self, name: str) -> tuple[str, str]:
+        """Where a file of the new site goes in the staging folder (its name in the site, and
+        its path), its folder made."""
+        relative = str(safe_relative(name))
+        target = os.path.join(self.folder, relative)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
         return relative, target
 
-    def _stamp(self, relative: PurePosixPath, info: os.stat_result, count: str) -> tuple[int, int]:
+    def _stamp(self, relative: str, info: os.stat_result, count: str) -> tuple[int, int]:
         self.counts[count] += 1
-        stamp = self.stamps[str(relative)] = (info.st_size, info.st_mtime_ns)
+        stamp = self.stamps[relative] = (info.st_size, info.st_mtime_ns)
         return stamp
 
     def discard(self) -> None:
