@@ -28,7 +28,6 @@ ALLOWED_ATTRIBUTES = {
     "th": {"id", "colspan", "rowspan", "scope"},
     **{tag: {"id"} for tag in ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote")},
 }
-_SPACE = re.compile(r"\s+")
 # Fewer full texts than this are rendered in one process: forking would cost more than it saves.
 PARALLEL_MIN_DOCUMENTS = 40
 _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
@@ -36,8 +35,9 @@ _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
 
 def normalise(text: str) -> str:
     """Collapse whitespace and drop emphasis marks, as quotes are compared."""
-    text = _PLACEHOLDER.sub(" ", text)
-    return _SPACE.sub(" ", text.replace("*", "").replace("_", "")).strip()
+    if "\x02" in text:
+        text = _PLACEHOLDER.sub(" ", text)
+    return " ".join(text.replace("*", "").replace("_", "").split())  # str.split's whitespace is re's \s
 
 
 @dataclass

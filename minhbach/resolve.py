@@ -121,11 +121,12 @@ def _attach_texts(site: Site, raw: RawContent, renderer: MarkdownRenderer, repor
     for directive in site.directives.values():
         if not directive.text_held:
             continue
-        d_path, line = site.records.where("directives", directive.id, ("text_held",))
         if (directive.id, "vi") not in site.texts and ("text.vi", directive.id) not in raw.unreadable:
+            d_path, line = site.records.where("directives", directive.id, ("text_held",))
             report.error(d_path, line, "text_held", f"text_held is true but content/directives/{directive.id}/text.vi.md is missing",
                          "add the Vietnamese full text, or set 'text_held: false'")
         if (directive.id, "en") not in site.texts and ("text.en", directive.id) not in raw.unreadable:
+            d_path, line = site.records.where("directives", directive.id, ("text_held",))
             report.warning(d_path, line, "text_held", f"the English translation content/directives/{directive.id}/text.en.md is missing",
                            "add the translation; readers of the English page see the Vietnamese text meanwhile",
                            code=MISSING_ENGLISH)
