@@ -94,8 +94,8 @@ def _documents_cited(root: Path, site: Site, report: Report) -> None:
             if not published(number) and (name, _normalise(number)) not in seen:
                 seen.add((name, _normalise(number)))
                 report.warning(name, number_line, "", f"cites {number}, which is not in content/directives/",
-                               f"add the document (content/directives/<id>/directive.yaml) if its text is held, or "
-                               f"acknowledge it in site_config.yaml", code="missing-document")
+                               "add the document (content/directives/<id>/directive.yaml) if its text is held, or "
+                               "acknowledge it in site_config.yaml", code="missing-document")
     for directive in sorted(site.directives.values(), key=lambda d: d.id):
         if directive.summary is None:
             continue

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
 import threading
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ from .affected import affected_pages, lists_unchanged
 from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, reload_file
-from .manifest import MANIFEST_VERSION, Stamps, file_stamp, input_stamps, output_stamps
+from .manifest import Manifest, Stamps, file_stamp, input_stamps
 from .parallel import fork_queue
 from .parallel_load import load_validated
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
@@ -63,7 +62,7 @@ class Builder:
         self.jobs = jobs or default_jobs()
         self.csp_sources = csp_sources
         key = hashlib.sha1(f"{self.output}|{sorted(self.overrides.items())}|{strict}|{csp_sources}".encode()).hexdigest()[:12]
-        self.manifest_path = self.root / ".cache" / f"build-{key}.json" if manifest else None
+        self.manifest = Manifest(self.root / ".cache" / f"build-{key}.json" if manifest else None)
         self.markdown = MarkdownRenderer()
         self.memo: dict = {}
         self.raw: RawContent | None = None
@@ -127,7 +126,7 @@ class Builder:
         with template_problems(self.root, report):
             self.plan = self._plan(report)
         _stop_on_errors(report, self.strict)
-        self._forget_manifest()
+        self.manifest.forget()
         # kept as written: a rebuild that adds no page keeps the sitemap and root
         counts, self.extras, written = write_plan(self.root, self.plan, self.output, self.jobs, report, search=search)
         self.pages_written += 1
@@ -187,41 +186,21 @@ class Builder:
     # ------------------------------------------------------------------ the manifest
     def _unchanged(self, stamps: dict) -> BuildResult | None:
         """The last build's result when its inputs and its output are exactly as it left them."""
-        if self.manifest_path is None or not self.manifest_path.exists() or not self.output.is_dir():
+        found = self.manifest.matching(Stamps(stamps), self.output)
+        if found is None:
             return None
-        try:
-            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if manifest.get("version") != MANIFEST_VERSION or manifest.get("inputs") != Stamps(stamps).hex():
-            return None
-        outputs = Stamps(output_stamps(self.output))
-        if manifest.get("outputs") != outputs.hex():
-            return None
-        warnings = [Problem(**fields) for fields in manifest.get("warnings", [])]
+        saved, outputs = found
+        warnings = [Problem(**fields) for fields in saved.get("warnings", [])]
         if self.strict and warnings:
             return None
-        self.search_current, self.page_total = bool(manifest.get("search")), manifest["pages"]
+        self.search_current, self.page_total = bool(saved.get("search")), saved["pages"]
         self.outputs = outputs
-        return BuildResult(pages=manifest["pages"], written=0, unchanged=manifest["files"], warnings=warnings)
+        return BuildResult(pages=saved["pages"], written=0, unchanged=saved["files"], warnings=warnings)
 
     def _save_manifest(self) -> None:
         """Written last: a build interrupted before this point is not mistaken for complete."""
-        if self.manifest_path is None:
-            return
-        manifest = {
-            "version": MANIFEST_VERSION, "pages": self._page_count(), "files": len(self.outputs.stamps),
-            "inputs": self.inputs.hex(), "outputs": self.outputs.hex(), "search": self.search_current,
-            "warnings": [dataclasses.asdict(p) for p in self.warnings],
-        }
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(self.manifest_path.parent, self.manifest_path.name, json.dumps(manifest).encode("utf-8"))
-
-    def _forget_manifest(self) -> None:
-        """Before the output changes: a rebuild cut short is then redone in full by the next build."""
-        if self.manifest_path is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.manifest_path.unlink()
+        self.manifest.save(pages=self._page_count(), inputs=self.inputs, outputs=self.outputs,
+                           search=self.search_current, warnings=[dataclasses.asdict(p) for p in self.warnings])
 
     # ------------------------------------------------------------------ incremental rebuilds
     def rebuild(self, changed: list[Path | str]) -> BuildResult:
@@ -257,7 +236,7 @@ class Builder:
         except BaseException:
             # Compare the next rebuild with what is on disk, not with what failed to get there;
             # the next build, finding no manifest, reads everything again.
-            self._forget_manifest()
+            self.manifest.forget()
             self.site, self.plan = old_site, old_plan
             old_plan.renderer.use_site(old_site)
             raise
@@ -339,7 +318,7 @@ class Builder:
     def _write_pages(self, old_plan: SitePlan, indices: list[int]) -> BuildResult:
         """Render the given pages of the current plan in place; remove pages that are gone."""
         plan, output = self.plan, self.output
-        self._forget_manifest()
+        self.manifest.forget()
 
         def work(chunk: list[int]) -> list[str]:
             written = []
@@ -430,7 +409,7 @@ class Builder:
                 for name in written:
                     self.outputs.set(name, file_stamp(output / name))
                 self.search_current = self.pages_written == version
-                if self.manifest_path is not None and self.manifest_path.exists():  # not after a failed rebuild
+                if self.manifest.exists():  # not after a failed rebuild
                     self._save_manifest()
                 return BuildResult(pages=self._page_count(), written=len(written), unchanged=len(kept) - len(written),
                                    warnings=self.warnings, search_s=took)

@@ -1,4 +1,4 @@
-"""The build manifest's stamps: the size and modification time of every input and output file.
+"""The build manifest: the size and modification time of every input and output file.
 
 A build whose inputs and output are exactly as the last one left them has nothing to do;
 the digest lets an edit update the stamps of its few files without hashing 50,000 again.
@@ -6,9 +6,14 @@ the digest lets an edit update the stamps of its few files without hashing 50,00
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
+
+from .write import replace_file
 
 INPUTS = ("content", "templates", "locales")
 ENGINE = Path(__file__).resolve().parent
@@ -92,3 +97,50 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns)
+
+
+class Manifest:
+    """What the last build into one output folder left there, kept in ``.cache/``: the stamps of
+    its inputs and of its output, its page and file counts, its warnings and whether the
+    search index is that of the pages.
+
+    Removed before the output changes and written last, so a build or rebuild cut short is
+    never mistaken for complete: the next build, finding none, does everything again.
+    """
+
+    def __init__(self, path: Path | None):
+        self.path = path  # None: builds into this folder are not remembered
+
+    def matching(self, inputs: Stamps, output: Path) -> tuple[dict[str, Any], Stamps] | None:
+        """The saved record and the output's stamps, when the inputs and the output are exactly
+        as the record says (the output is stamped only when the inputs match)."""
+        if self.path is None or not self.path.exists() or not output.is_dir():
+            return None
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if saved.get("version") != MANIFEST_VERSION or saved.get("inputs") != inputs.hex():
+            return None
+        outputs = Stamps(output_stamps(output))
+        if saved.get("outputs") != outputs.hex():
+            return None
+        return saved, outputs
+
+    def save(self, *, pages: int, inputs: Stamps, outputs: Stamps, search: bool, warnings: list[dict]) -> None:
+        if self.path is None:
+            return
+        saved = {
+            "version": MANIFEST_VERSION, "pages": pages, "files": len(outputs.stamps),
+            "inputs": inputs.hex(), "outputs": outputs.hex(), "search": search, "warnings": warnings,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(self.path.parent, self.path.name, json.dumps(saved).encode("utf-8"))
+
+    def forget(self) -> None:
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+    def exists(self) -> bool:
+        return self.path is not None and self.path.exists()

@@ -6,7 +6,6 @@ stops it at the end.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
