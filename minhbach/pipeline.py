@@ -191,7 +191,6 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
         stamps = {}
         with template_problems(root, Report()):
             if indices is lists:
-                plan.sitemap()  # here, while the other process renders, rather than alone after
                 # Every card before the lists show them: made one after another, the cards
                 # (kept for rebuilds) do not pin the memory of the pages made between them
                 # (11 MB less on a national site).
