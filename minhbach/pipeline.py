@@ -33,6 +33,7 @@ from .write import Staging, unsafe_output
 # many as a rendering process takes from the shared queue at a time.
 PREPARED_PAGES = 32
 
+
 @dataclass
 class BuildResult:
     """What a build did, for the command line to report."""

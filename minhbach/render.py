@@ -76,7 +76,7 @@ class Renderer:
         self.structured = StructuredData(site, config, self.urls)
         self.cards: dict[tuple[str, str, bool], bytes] = {}  # UTF-8: half the memory of Vietnamese str
         self.content: ContentFiles | None = None  # made on first use, from the translations below
-        self.prepared: dict[tuple[int, str], Markup] = {}  # see prepare_prose
+        self.prepared: dict[tuple[int, str], tuple[Any, Markup]] = {}  # see prepare_prose
         for lang in config.languages:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(root / "templates")),
@@ -137,9 +137,9 @@ class Renderer:
         """Render a Markdown text field in the reader's language (sanitised)."""
         if value is None:
             return Markup("")
-        html = self.prepared.pop((id(value), lang), None)
-        if html is not None:
-            return html
+        prepared = self.prepared.pop((id(value), lang), None)
+        if prepared is not None and prepared[0] is value:
+            return prepared[1]
         chosen = getattr(value, lang, None)
         source, fallback = (chosen, False) if chosen else (value.vi, True)
         html = Markup(self.markdown.prose(source))  # cmark is fast; keeping 20,000 bodies would cost 150 MB
@@ -151,11 +151,11 @@ class Renderer:
 
         A few pages' texts rendered together, rather than each amid its page's template code,
         find cmark's and nh3's code and tables still in the processor's caches: a national
-        site's task page takes 5-10 % less time (benchmarks/README.md). The records live as
-        long as the site, so their ids stay theirs while they wait here.
+        site's task page takes 5-10 % less time (benchmarks/README.md). Each is kept with the
+        text it was made from, so no other text can be given it.
         """
         self.prepared = {}
-        self.prepared = {(id(value), lang): self.prose(value, lang) for value, lang in texts}
+        self.prepared = {(id(value), lang): (value, self.prose(value, lang)) for value, lang in texts}
 
     @staticmethod
     def status_counts(tasks: list[Task]) -> Counter:

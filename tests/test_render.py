@@ -5,7 +5,10 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from minhbach.render import PageContext
+from minhbach.pipeline import prepare_site
+from minhbach.render import PageContext, plan_site
+
+from conftest import FIXTURE_CONTENT, TASK_PATH, create_site
 
 TEMPLATE = """\
 {% extends "base.html" %}
@@ -67,3 +70,28 @@ def test_a_function_that_fails_fails_the_page(context_class):
     env.globals["boom"] = lambda: 1 / 0
     with pytest.raises(ZeroDivisionError):
         env.get_template("p.html").render()
+
+
+def test_markdown_rendered_ahead_gives_the_same_pages_and_each_text_once(tmp_path):
+    task = FIXTURE_CONTENT[TASK_PATH].replace("        status: no-report\n", """\
+        status: in-progress
+        description:
+          vi: "Lập **kế hoạch** theo [Quyết định 950](https://example.org/950)<script>alert(1)</script>\\n\\n- một\\n- hai"
+          en: "Prepare the **plan** under [Decision 950](https://example.org/950)"
+        updates:
+          - date: 2022-10-01
+            source: 12-ubnd-kt-2022
+            text: {vi: "Đã *trình* dự thảo"}
+          - date: 2022-11-01
+            source: 12-ubnd-kt-2022
+            text: {vi: "Đã phê duyệt", en: "Approved"}
+        """)
+    root = create_site(tmp_path / "site", {**FIXTURE_CONTENT, TASK_PATH: task})
+    config, _, site, markdown, report = prepare_site(root, jobs=1)
+    plan = plan_site(root, config, site, markdown, report)
+    tasks = [index for index, (_, spec, _) in enumerate(plan.pages) if spec.kind == "task"]
+    as_they_come = [plan.page_bytes(index) for index in tasks]
+    plan.prepare(tasks)
+    assert plan.renderer.prepared  # the fixture's tasks have descriptions and updates
+    assert [plan.page_bytes(index) for index in tasks] == as_they_come
+    assert not plan.renderer.prepared  # every text prepared was handed out, once
