@@ -114,7 +114,7 @@ class Manifest:
     def matching(self, inputs: Stamps, output: Path) -> tuple[dict[str, Any], Stamps] | None:
         """The saved record and the output's stamps, when the inputs and the output are exactly
         as the record says (the output is stamped only when the inputs match)."""
-        if self.path is None or not self.path.exists() or not output.is_dir():
+        if not self.exists() or not output.is_dir():
             return None
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))

@@ -78,32 +78,11 @@ class Site:
 
     def successor(self, unit_id: str) -> tuple[Province, date] | None:
         """What a province or locality became, following merges to today's unit."""
-        unit = self.provinces.get(unit_id)
-        seen = set()
-        result = None
-        while unit is not None and unit.id not in seen:
-            seen.add(unit.id)
-            moves = [c for c in unit.changes if c.into and c.into in self.provinces]
-            if not moves:
-                break
-            change = moves[-1]
-            unit = self.provinces[change.into]
-            result = (unit, change.date)
-        return result
+        return _followed(self.provinces, unit_id, lambda unit: unit.changes)
 
     def agency_successor(self, agency_id: str) -> tuple[Agency, date] | None:
         """The agency that took over another after renames and mergers."""
-        agency = self.agencies.get(agency_id)
-        seen = set()
-        result = None
-        while agency is not None and agency.id not in seen:
-            seen.add(agency.id)
-            moves = [c for c in agency.history if c.into and c.into in self.agencies]
-            if not moves:
-                break
-            agency = self.agencies[moves[-1].into]
-            result = (agency, moves[-1].date)
-        return result
+        return _followed(self.agencies, agency_id, lambda agency: agency.history)
 
     def province_units(self, province_id: str) -> list[str]:
         """A province and every unit that merged into it (its tasks are shown together)."""
@@ -158,3 +137,19 @@ class Site:
 
     def provinces_with_tasks(self) -> list[Province]:
         return [self.provinces[p] for p in sorted(self.tasks_by_province, key=lambda p: self.provinces[p].name.vi)]
+
+
+def _followed(records: dict, record_id: str, changes: Callable[[Any], list]) -> tuple[Any, date] | None:
+    """The record ``record_id`` last became, and since when: each record's last change ``into``
+    another of ``records`` is followed until there is none (or it would go round again)."""
+    record = records.get(record_id)
+    seen = set()
+    result = None
+    while record is not None and record.id not in seen:
+        seen.add(record.id)
+        moves = [c for c in changes(record) if c.into and c.into in records]
+        if not moves:
+            break
+        record = records[moves[-1].into]
+        result = (record, moves[-1].date)
+    return result
