@@ -1,7 +1,7 @@
 """Minh bạch: a bilingual static site generator for public smart-city programmes.
 
 The build is a pipeline, one module per stage:
-``config`` → ``load`` → ``validate`` → ``resolve`` → ``render`` → ``write``,
+``config`` → ``load`` → ``validate`` → ``resolve`` → ``plan`` → ``render`` → ``write``,
 orchestrated by ``pipeline.build_site``.
 """
 

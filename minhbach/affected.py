@@ -4,7 +4,7 @@ list by list, so a rebuild renders only those (and every page when that cannot b
 from __future__ import annotations
 
 from .pages import PAGE_SIZE, PAGINATED, PageSpec, listed_tasks
-from .render import SitePlan
+from .plan import SitePlan
 from .site import Site
 
 # Page kinds shown once per site that summarise every record: always rendered again.

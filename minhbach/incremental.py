@@ -36,7 +36,7 @@ from .parallel_load import load_validated
 from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
-from .render import SitePlan, plan_site
+from .plan import SitePlan, plan_site
 from .rejoin import join_edited_tasks
 from .resolve import resolve
 from .site import Site

@@ -21,7 +21,7 @@ from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
 from .parallel import fork_map, fork_queue
 from .parallel_load import load_validated
-from .render import SitePlan, plan_site
+from .plan import SitePlan, plan_site
 from .resolve import resolve
 from .site import Site
 from .search import INDEX_FOLDER, index_files

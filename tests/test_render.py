@@ -6,7 +6,8 @@ import jinja2
 import pytest
 
 from minhbach.pipeline import prepare_site
-from minhbach.render import PageContext, plan_site
+from minhbach.plan import plan_site
+from minhbach.render import PageContext
 
 from conftest import FIXTURE_CONTENT, TASK_PATH, create_site
 
