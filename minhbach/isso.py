@@ -8,6 +8,7 @@ from ``build.py comments isso-config``, so moderation and rate limits behave ali
 from __future__ import annotations
 
 import configparser
+import contextlib
 import ctypes
 import ctypes.util
 import importlib.util
@@ -77,9 +78,17 @@ def isso_config(comments: CommentsConfig, *, db: Path | str, listen: str, public
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    return free_ports(1, host)[0]
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """``count`` different ports free on ``host``: every probe stays bound until all are chosen,
+    so the system cannot hand out one port twice (two free_port() calls in a row can)."""
+    with contextlib.ExitStack() as probes:
+        sockets = [probes.enter_context(socket.socket()) for _ in range(count)]
+        for probe in sockets:
+            probe.bind((host, 0))
+        return [probe.getsockname()[1] for probe in sockets]
 
 
 def _port_taken(host: str, port: int) -> bool:

@@ -22,7 +22,7 @@ from comment_site import TASK_ID, comments_config
 from conftest import FIXTURE_CONTENT
 from isso_client import IssoClient
 from minhbach.config import load_config
-from minhbach.isso import IssoServer, free_port
+from minhbach.isso import IssoServer, free_ports
 from minhbach.pipeline import build_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -75,7 +75,8 @@ def commented_site(make_site):
     started: list = []
 
     def start(comments_port: int | None = None, with_isso: bool = True, **settings):
-        site_port, isso_port = free_port(), comments_port or free_port()
+        site_port, other_port = free_ports(2)
+        isso_port = comments_port or other_port
         root = make_site(FIXTURE_CONTENT, config=comments_config(url=f"http://127.0.0.1:{isso_port}/", **settings))
         isso = None
         if with_isso:

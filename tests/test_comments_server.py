@@ -20,7 +20,7 @@ from comment_site import TASK_ID, comments_config
 from conftest import FIXTURE_CONTENT, ROOT
 from isso_client import IssoClient
 from minhbach.config import CommentsConfig, load_config
-from minhbach.isso import IssoServer, free_port, isso_config
+from minhbach.isso import IssoServer, free_ports, isso_config
 
 THREAD = f"tasks/{TASK_ID}"
 SITE = "http://127.0.0.1:9"
@@ -112,7 +112,7 @@ def _start_preview(root, port: int, comments_port: int) -> subprocess.Popen:
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_serve_runs_a_real_isso_and_stops_it(make_site, stop):
     root = make_site(FIXTURE_CONTENT, config=comments_config())
-    port, comments_port = free_port(), free_port()
+    port, comments_port = free_ports(2)  # two calls to free_port() can give the same port
     process = _start_preview(root, port, comments_port)
     try:
         assert listening(comments_port), "Isso runs beside the preview"
