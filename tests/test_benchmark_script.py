@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import platform
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +50,9 @@ def test_benchmark_prints_the_table_and_writes_every_figure(tmp_path, capsys):
     assert len(figures["edit_task_runs_s"]) == 5 and len(figures["edit_agency_runs_s"]) == 3
     assert figures["edit_task_s"] == pytest.approx(statistics.median(figures["edit_task_runs_s"]), abs=1e-3)
     assert figures["search_index_s"] > 0 and figures["search_peak_rss_mb"] > 0 and figures["edit_task_search_s"] > 0
+    # which interpreter built ours: the figures depend on how it was compiled
+    version, executable = figures["python"].split(" ", 1)
+    assert version == platform.python_version() and Path(executable).resolve() == Path(sys.executable).resolve()
     printed = capsys.readouterr().out
     for label in ("full clean build", "search indexing", "no-change rebuild", "edit one task", "Hugo: full build",
                   "time ratio"):
