@@ -75,6 +75,7 @@ class Staging:
         self.folder = self.output.parent / f".{self.output.name}.new"
         self.previous = self.output.parent / f".{self.output.name}.old"
         self.counts = {"written": 0, "unchanged": 0}
+        self.comparing = True  # whether ``output`` may hold files to keep (see open)
         # (size, modification time) of each file put, by name: the build's manifest, without
         # walking 50,000 files again once they are in place (renaming keeps both)
         self.stamps: dict[str, tuple[int, int]] = {}
@@ -85,28 +86,36 @@ class Staging:
             if leftover.exists():
                 shutil.rmtree(leftover)
         self.folder.mkdir()
+        self.comparing = self.output.is_dir()  # a first build has no files to keep
         return self
 
     def put(self, name: str, data: bytes) -> tuple[int, int]:
         """Write one file (or link the previous build's, when the same); return its stamp."""
         relative, target = self._target(name)
-        old = os.path.join(self.output, relative)
-        try:
-            info = os.lstat(old)  # a regular file, not a link to one
-            same = stat.S_ISREG(info.st_mode) and info.st_size == len(data) and Path(old).read_bytes() == data
-        except OSError:
-            same = False
-        if same:
+        if self.comparing:
+            old = os.path.join(self.output, relative)
             try:
-                os.link(old, target)
-            except OSError:  # e.g. on a file system without hard links: written below
-                pass
-            else:
-                return self._stamp(relative, os.stat(target), "unchanged")
-        with open(target, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            info = os.fstat(stream.fileno())
+                info = os.lstat(old)  # a regular file, not a link to one
+                same = stat.S_ISREG(info.st_mode) and info.st_size == len(data) and Path(old).read_bytes() == data
+            except OSError:
+                same = False
+            if same:
+                try:
+                    os.link(old, target)
+                except OSError:  # e.g. on a file system without hard links: written below
+                    pass
+                else:
+                    return self._stamp(relative, os.stat(target), "unchanged")
+        # The descriptor itself, without open()'s buffered file object: a national site's
+        # 25,000 files took 10-20 µs less each.
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            left = memoryview(data)
+            while left:
+                left = left[os.write(descriptor, left):]
+            info = os.fstat(descriptor)
+        finally:
+            os.close(descriptor)
         return self._stamp(relative, info, "written")
 
     def link(self, existing: Path, name: str) -> tuple[int, int]:
