@@ -106,8 +106,8 @@ class Staging:
                     pass
                 else:
                     return self._stamp(relative, os.stat(target), "unchanged")
-        # The descriptor itself, without open()'s buffered file object: a national site's
-        # 25,000 files took 10-20 µs less each.
+        # The descriptor itself, without open()'s buffered file object: 10-20 µs less a file
+        # (20,000 files on tmpfs), where a national site writes 25,000.
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
         try:
             left = memoryview(data)
