@@ -31,9 +31,9 @@ from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, reload_file
 from .manifest import Manifest, Stamps, file_stamp, input_stamps
-from .parallel import fork_queue
 from .parallel_load import load_validated
-from .pipeline import BuildResult, long_lived, render_cards, _shown, _stop_on_errors, default_jobs, page_count, template_problems, write_plan
+from .pipeline import (BuildResult, long_lived, render_cards, render_in_place, _shown, _stop_on_errors, default_jobs, page_count,
+                       template_problems, write_extras_in_place, write_plan)
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
 from .plan import SitePlan, plan_site
@@ -41,7 +41,7 @@ from .rejoin import join_edited_tasks
 from .resolve import resolve
 from .site import Site
 from .validate import validate_records
-from .write import release_later, remove_file, replace_file, unsafe_output
+from .write import remove_file, replace_file, unsafe_output
 from .search import INDEX_FOLDER, index_files
 from .sitefiles import SiteFiles
 
@@ -319,21 +319,7 @@ class Builder:
         """Render the given pages of the current plan in place; remove pages that are gone."""
         plan, output = self.plan, self.output
         self.manifest.forget()
-
-        def work(chunk: list[int]) -> list[str]:
-            written = []
-            with template_problems(self.root, Report()):
-                for index in chunk:
-                    name = plan.pages[index][0]
-                    if replace_file(output, name, plan.page_bytes(index)):
-                        written.append(name)
-            return written
-
-        if self.jobs > 1 and len(indices) >= 400:
-            lists, tasks = plan.lists_and_tasks(indices)
-            written = sorted(name for names in fork_queue(work, tasks, self.jobs, first=lists) for name in names)
-        else:
-            written = work(indices)
+        written = render_in_place(self.root, plan, output, indices, self.jobs)
         same_pages = plan.pages is old_plan.pages or len(plan.pages) == len(old_plan.pages) and all(
             a[0] == b[0] for a, b in zip(plan.pages, old_plan.pages))
         if same_pages and plan.renderer is old_plan.renderer and self.extras is not None:
@@ -345,7 +331,7 @@ class Builder:
             with template_problems(self.root, Report()):
                 extras = self.extras = plan.extras()
             names = sorted(extras)
-        written += self._write_extras(extras, names)
+        written += write_extras_in_place(output, extras, names, self.content_versions)
         gone: list[str] = []
         if not same_pages:
             now = {path for path, _, _ in plan.pages} | set(extras)
@@ -365,22 +351,6 @@ class Builder:
         return BuildResult(pages=self._page_count(), written=len(written),
                            unchanged=len(plan.pages) + len(extras) - len(written),
                            warnings=self.warnings, site=self.site)
-
-    def _write_extras(self, extras: SiteFiles, names: list[str]) -> list[str]:
-        """Write the files beside the pages that changed; a feed or data file only at a new version."""
-        written, replaced = [], []
-        try:
-            for name in names:
-                version = extras.version(name)
-                if version is not None and self.content_versions.get(name) == version:
-                    continue
-                if replace_file(self.output, name, extras[name], replaced):
-                    written.append(name)
-                if version is not None:
-                    self.content_versions[name] = version
-        finally:
-            release_later(replaced)  # the data files' old megabytes are freed after the rebuild answers
-        return written
 
     def refresh_search(self) -> BuildResult:
         """Index the pages on disk for search again, and replace the index files that changed.

@@ -27,7 +27,7 @@ from .site import Site
 from .search import INDEX_FOLDER, index_files
 from .sitefiles import SiteFiles
 from .validate import validate_records
-from .write import Staging, unsafe_output
+from .write import Staging, release_later, replace_file, unsafe_output
 
 # Pages rendered together, their Markdown first (SitePlan.prepare), then written together: as
 # many as a rendering process takes from the shared queue at a time.
@@ -224,6 +224,46 @@ def render_all(root: Path, plan: SitePlan, staging: Staging | None, jobs: int = 
         staging.counts = {name: before[name] + sum(counts[name] for counts, _ in added) for name in before}
         for _, stamps in added:
             staging.stamps.update(stamps)
+
+
+def render_in_place(root: Path, plan: SitePlan, output: Path, indices: list[int], jobs: int = 1) -> list[str]:
+    """Render the pages at ``indices`` over the built site in ``output``, each file replaced
+    atomically and only when its bytes changed (an incremental rebuild); return the names written.
+
+    Many pages are shared among forked processes as render_all shares them, the pages that
+    list tasks staying in this process, which keeps their cards.
+    """
+    def work(chunk: list[int]) -> list[str]:
+        written = []
+        with template_problems(root, Report()):
+            for index in chunk:
+                name = plan.pages[index][0]
+                if replace_file(output, name, plan.page_bytes(index)):
+                    written.append(name)
+        return written
+
+    if jobs > 1 and len(indices) >= 400:
+        lists, tasks = plan.lists_and_tasks(indices)
+        return sorted(name for names in fork_queue(work, tasks, jobs, first=lists) for name in names)
+    return work(indices)
+
+
+def write_extras_in_place(output: Path, extras: SiteFiles, names: list[str], versions: dict[str, int]) -> list[str]:
+    """Write the files beside the pages whose bytes changed, a feed or data file only at a new
+    version (``versions``: those on disk, updated); return the names written."""
+    written, replaced = [], []
+    try:
+        for name in names:
+            version = extras.version(name)
+            if version is not None and versions.get(name) == version:
+                continue
+            if replace_file(output, name, extras[name], replaced):
+                written.append(name)
+            if version is not None:
+                versions[name] = version
+    finally:
+        release_later(replaced)  # the data files' old megabytes are freed after the rebuild answers
+    return written
 
 
 def render_cards(root: Path, renderer, jobs: int) -> None:
