@@ -278,6 +278,11 @@ class Pages:
             target = target / "index.html"
         return target
 
+    @staticmethod
+    def url_of(relative: str) -> str:
+        """The absolute address of an output file (index.html served as its folder): file_for's inverse."""
+        return f"{BASE_URL}/{relative.removesuffix('index.html')}"
+
 
 @pytest.fixture(scope="session")
 def pages(bundled_site) -> Pages:

@@ -234,7 +234,7 @@ def test_pages_carry_canonical_open_graph_and_twitter_metadata(pages, lang):
         relative = path.relative_to(pages.output).as_posix()
         soup = pages.soup(relative)
         canonical = soup.find("link", rel="canonical")["href"]
-        assert canonical == f"{BASE_URL}/{relative.removesuffix('index.html')}"
+        assert canonical == pages.url_of(relative)
         og = {m["property"]: m["content"] for m in soup.find_all("meta", property=True)}
         assert og["og:url"] == canonical
         assert og["og:title"] and "<" not in og["og:title"], relative
