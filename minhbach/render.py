@@ -150,7 +150,7 @@ class Renderer:
         site's task page takes 5-10 % less time (benchmarks/README.md). Each is kept with the
         text it was made from, so no other text can be given it.
         """
-        self.prepared = {}
+        self.prepared = {}  # the last batch's leftovers go before this one is made
         self.prepared = {(id(value), lang): (value, self.prose(value, lang)) for value, lang in texts}
 
     @staticmethod
