@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from minhbach.pipeline import build_site, default_jobs
+from minhbach.parallel import default_jobs
 from minhbach.problems import WARNING, Problem, SiteError, format_problems
 
 ROOT = Path(__file__).resolve().parent
@@ -45,12 +45,19 @@ def build(root: Path, output: Path | None, base_url: str | None, base_path: str 
     same folder (recorded in .cache/), nothing is rendered or written, except the search
     index when it is out of date.
     """
-    from minhbach.incremental import Builder
+    from minhbach.manifest import nothing_to_build
 
     target = output or root / "output"
-    builder = Builder(root, target, overrides={"base_url": base_url, "base_path": base_path},
-                      strict=strict, jobs=jobs or default_jobs(), search=not no_search)
-    result = builder.build()
+    overrides, jobs = {"base_url": base_url, "base_path": base_path}, jobs or default_jobs()
+    last = nothing_to_build(root, target, overrides=overrides, strict=strict, search=not no_search, jobs=jobs)
+    if last is not None:  # answered without loading the engine
+        if last.warnings:
+            click.echo(format_problems(last.warnings), err=True)
+        click.echo(f"Nothing changed since the last build: {last.pages} pages in {target}.")
+        return
+    from minhbach.incremental import Builder
+
+    result = Builder(root, target, overrides=overrides, strict=strict, jobs=jobs, search=not no_search).build()
     if result.warnings:
         click.echo(format_problems(result.warnings), err=True)
     if result.search_s is not None:  # benchmarks/run.py reads this line
@@ -81,6 +88,7 @@ def check(root: Path, strict: bool, output_format: str, show_acknowledged: bool)
     """
     from minhbach.checks import acknowledge, as_errors, editorial_warnings
     from minhbach.config import load_config
+    from minhbach.pipeline import build_site
 
     def emit(problems: list[Problem]) -> None:
         if output_format == "github":
@@ -171,9 +179,9 @@ def _scaffold(make, **fields) -> None:
 
 
 def _kinds(name: str) -> list[str]:
-    from minhbach import models
+    from minhbach import kinds
 
-    return list(getattr(models, name).__args__)
+    return list(getattr(kinds, name).__args__)
 
 
 @cli.group()

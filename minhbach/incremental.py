@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import threading
 import time
 from pathlib import Path
@@ -31,8 +30,9 @@ from .comments import resolve_comments
 from .config import load_config
 from .load import RawContent, reload_file
 from .manifest import Manifest, Stamps, file_stamp, input_stamps
+from .parallel import default_jobs
 from .parallel_load import load_validated
-from .pipeline import (BuildResult, long_lived, render_cards, render_in_place, _shown, _stop_on_errors, default_jobs, page_count,
+from .pipeline import (BuildResult, long_lived, render_cards, render_in_place, _shown, _stop_on_errors, page_count,
                        template_problems, write_extras_in_place, write_plan)
 from .markup import MarkdownRenderer
 from .problems import Problem, Report, SiteError
@@ -56,13 +56,11 @@ class Builder:
         data are on disk sooner and the index stays as it was until refresh_search()."""
         self.root = Path(root).resolve()
         self.output = Path(output or self.root / "output").resolve()
-        # Settings left unset (None) change nothing: `build.py build` and the benchmark's edits share one manifest.
         self.overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
         self.strict = strict
         self.jobs = jobs or default_jobs()
         self.csp_sources = csp_sources
-        key = hashlib.sha1(f"{self.output}|{sorted(self.overrides.items())}|{strict}|{csp_sources}".encode()).hexdigest()[:12]
-        self.manifest = Manifest(self.root / ".cache" / f"build-{key}.json" if manifest else None)
+        self.manifest = Manifest.of_build(self.root, self.output, self.overrides, strict, csp_sources) if manifest else Manifest(None)
         self.markdown = MarkdownRenderer()
         self.memo: dict = {}
         self.raw: RawContent | None = None
@@ -186,16 +184,11 @@ class Builder:
     # ------------------------------------------------------------------ the manifest
     def _unchanged(self, stamps: dict) -> BuildResult | None:
         """The last build's result when its inputs and its output are exactly as it left them."""
-        found = self.manifest.matching(Stamps(stamps), self.output)
-        if found is None:
+        last = self.manifest.current(Stamps(stamps), self.output, self.strict, self.jobs)
+        if last is None:
             return None
-        saved, outputs = found
-        warnings = [Problem(**fields) for fields in saved.get("warnings", [])]
-        if self.strict and warnings:
-            return None
-        self.search_current, self.page_total = bool(saved.get("search")), saved["pages"]
-        self.outputs = outputs
-        return BuildResult(pages=saved["pages"], written=0, unchanged=saved["files"], warnings=warnings)
+        self.search_current, self.page_total, self.outputs = last.search, last.pages, last.outputs
+        return BuildResult(pages=last.pages, written=0, unchanged=last.files, warnings=last.warnings)
 
     def _save_manifest(self) -> None:
         """Written last: a build interrupted before this point is not mistaken for complete."""

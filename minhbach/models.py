@@ -10,23 +10,14 @@ import calendar
 import re
 import zlib
 from datetime import date, datetime, timezone
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+from .kinds import (AgencyChangeKind, AgencyKind, DeadlineKind, DirectiveKind, ProvinceKind, RelationKind, Status,
+                    UnitChangeKind)
 
-ProvinceKind = Literal["province", "municipality", "district", "city", "town"]
-UnitChangeKind = Literal["merged", "abolished", "renamed", "enlarged"]
-AgencyKind = Literal[
-    "government", "ministry", "national-body", "provincial-committee", "provincial-office",
-    "department", "district-committee", "group", "company", "academy", "police", "other",
-]
-AgencyChangeKind = Literal["merged", "renamed", "dissolved"]
-DirectiveKind = Literal["decision", "plan", "official-letter", "notice", "resolution", "report"]
-RelationKind = Literal["implements", "forwards", "cites", "based-on"]
-Status = Literal["no-report", "not-started", "in-progress", "completed", "cancelled"]
-DeadlineKind = Literal["none", "day", "month", "year", "yearly"]
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 DONE_STATUSES = frozenset({"completed", "cancelled"})

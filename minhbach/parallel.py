@@ -14,6 +14,11 @@ from typing import Any, Callable
 from .problems import SiteError
 
 
+def default_jobs() -> int:
+    """One process per CPU core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def fork_map(work: Callable[[Any], Any], chunks: list) -> list:
     """Run ``work(chunk)`` for each chunk, the first in this process and the others in forked
     children at the same time; return the results in order.

@@ -19,7 +19,7 @@ from .comments import resolve_comments
 from .config import load_config
 from .markup import MarkdownRenderer
 from .problems import ERROR, Problem, Report, SiteError
-from .parallel import fork_map, fork_queue
+from .parallel import default_jobs, fork_map, fork_queue
 from .parallel_load import load_validated
 from .plan import SitePlan, plan_site
 from .resolve import resolve
@@ -44,11 +44,6 @@ class BuildResult:
     search_s: float | None = None  # seconds the search index took, when the build made one
     warnings: list[Problem] = field(default_factory=list)
     site: Site | None = None
-
-
-def default_jobs() -> int:
-    """One rendering process per CPU core this process may use."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 @contextlib.contextmanager

@@ -49,6 +49,8 @@ def test_benchmark_prints_the_table_and_writes_every_figure(tmp_path, capsys):
     # each cheap edit was timed several times, each a different change; the figure is their median
     assert len(figures["edit_task_runs_s"]) == 5 and len(figures["edit_agency_runs_s"]) == 3
     assert figures["edit_task_s"] == pytest.approx(statistics.median(figures["edit_task_runs_s"]), abs=1e-3)
+    assert len(figures["nochange_runs_s"]) == 3
+    assert figures["nochange_s"] == pytest.approx(statistics.median(figures["nochange_runs_s"]), abs=1e-3)
     assert figures["search_index_s"] > 0 and figures["search_peak_rss_mb"] > 0 and figures["edit_task_search_s"] > 0
     # which interpreter built ours: the figures depend on how it was compiled
     version, executable = figures["python"].split(" ", 1)

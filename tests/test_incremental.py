@@ -215,7 +215,13 @@ def test_build_command_reports_a_build_with_nothing_to_do(bundled_copy):
     assert f"({files} files written, 0 unchanged)" in first.stdout, first.stdout
     second = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Nothing changed since the last build" in second.stdout
+    assert second.stderr == first.stderr  # the same warnings, read from the record of the first
     assert (bundled_copy / ".cache").is_dir()
+    # Finding nothing to do does not load the rendering engine: that alone took longer than the rest.
+    third = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True, check=True)
+    assert "Nothing changed since the last build" in third.stdout
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in third.stderr.splitlines() if line.startswith("import time:")}
+    assert "minhbach.manifest" in loaded and not loaded & {"jinja2", "markdown", "minhbach.pipeline", "minhbach.models"}
 
 
 def test_a_build_after_a_rebuild_brings_the_search_index_up_to_date_and_only_it(bundled_copy, tmp_path):

@@ -50,3 +50,19 @@ def test_a_changed_file_changes_the_digest_and_setting_it_back_restores_it(tmp_p
     assert after.hex() != before.hex()
     after.set("index.html", before.stamps["index.html"])
     assert after.hex() == before.hex()
+
+
+def test_stamping_in_shares_finds_each_file_once(tmp_path):
+    output = tmp_path / "output"
+    names = ["index.html", "sitemap.xml", "pagefind/pagefind.js", "data/tasks.csv"]
+    names += [f"pagefind/fragment/vi_{n}.pf_fragment" for n in range(7)]
+    names += [f"{lang}/nhiem-vu/t-{n}/index.html" for lang in ("vi", "en") for n in range(9)]
+    names += ["vi/nhiem-vu/t-1/deeper/more/page.html", "en/index.html"]
+    for name in names:
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(name, encoding="utf-8")
+    os.symlink(output / "vi", output / "en" / "linked")
+    alone = output_stamps(output)
+    assert set(alone) == set(names)
+    for jobs in (2, 3):
+        assert output_stamps(output, jobs=jobs) == alone
