@@ -169,18 +169,18 @@ class Manifest:
             return None
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if saved.get("version") != MANIFEST_VERSION or saved.get("inputs") != inputs.hex():
+                return None
+            warnings = [Problem(**fields) for fields in saved.get("warnings", [])]
+            pages, files, search = int(saved["pages"]), int(saved["files"]), bool(saved.get("search"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # unreadable or damaged: build again
             return None
-        if saved.get("version") != MANIFEST_VERSION or saved.get("inputs") != inputs.hex():
-            return None
-        warnings = [Problem(**fields) for fields in saved.get("warnings", [])]
         if strict and warnings:
             return None
         outputs = Stamps(output_stamps(output, jobs))
         if saved.get("outputs") != outputs.hex():
             return None
-        return LastBuild(pages=saved["pages"], files=saved["files"], search=bool(saved.get("search")),
-                         warnings=warnings, outputs=outputs)
+        return LastBuild(pages=pages, files=files, search=search, warnings=warnings, outputs=outputs)
 
     def save(self, *, pages: int, inputs: Stamps, outputs: Stamps, search: bool, warnings: list[dict]) -> None:
         if self.path is None:

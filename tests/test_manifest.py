@@ -66,3 +66,25 @@ def test_stamping_in_shares_finds_each_file_once(tmp_path):
     assert set(alone) == set(names)
     for jobs in (2, 3):
         assert output_stamps(output, jobs=jobs) == alone
+
+
+def test_a_damaged_record_is_no_last_build(tmp_path):
+    import json
+
+    from minhbach.manifest import Manifest
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<p>1</p>", encoding="utf-8")
+    manifest = Manifest(tmp_path / ".cache" / "build.json")
+    inputs, outputs = Stamps({"content/a.yaml": (1, 2)}), Stamps(output_stamps(output))
+    manifest.save(pages=1, inputs=inputs, outputs=outputs, search=True,
+                  warnings=[{"path": "content/a.yaml", "line": 3, "field": "x", "message": "m"}])
+    last = manifest.current(inputs, output, strict=False)
+    assert last is not None and last.pages == 1 and last.warnings[0].line == 3
+    assert manifest.current(inputs, output, strict=True) is None  # a strict build must fail on the warning
+    saved = json.loads(manifest.path.read_text(encoding="utf-8"))
+    for damaged in ({k: v for k, v in saved.items() if k != "pages"}, {**saved, "warnings": [{"nonsense": 1}]},
+                    {**saved, "pages": "many"}, [saved], "not json"):
+        manifest.path.write_text(damaged if isinstance(damaged, str) else json.dumps(damaged), encoding="utf-8")
+        assert manifest.current(inputs, output, strict=False) is None
