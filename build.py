@@ -53,7 +53,7 @@ def build(root: Path, output: Path | None, base_url: str | None, base_path: str 
     if last is not None:  # answered without loading the engine
         if last.warnings:
             click.echo(format_problems(last.warnings), err=True)
-        click.echo(f"Nothing changed since the last build: {last.pages} pages in {target}.")
+        _say_nothing_changed(last.pages, target)
         return
     from minhbach.incremental import Builder
 
@@ -66,12 +66,16 @@ def build(root: Path, output: Path | None, base_url: str | None, base_path: str 
         if result.search_s is not None:
             click.echo(f"No page changed since the last build: {result.pages} pages in {target}; "
                        f"the search index is up to date again ({result.written} files written).")
-        else:
-            click.echo(f"Nothing changed since the last build: {result.pages} pages in {target}.")
+        else:  # found on the second look only: files were changing meanwhile
+            _say_nothing_changed(result.pages, target)
         return
     click.echo(f"Built {result.pages} pages into {target} "
                f"({result.written} files written, {result.unchanged} unchanged"
                f"{'; search index left as it was' if no_search else ''}).")
+
+
+def _say_nothing_changed(pages: int, target: Path) -> None:
+    click.echo(f"Nothing changed since the last build: {pages} pages in {target}.")
 
 
 @cli.command()

@@ -56,7 +56,7 @@ class Builder:
         data are on disk sooner and the index stays as it was until refresh_search()."""
         self.root = Path(root).resolve()
         self.output = Path(output or self.root / "output").resolve()
-        self.overrides = {key: value for key, value in (overrides or {}).items() if value is not None}
+        self.overrides = dict(overrides or {})  # those left unset (None) change nothing: load_config and the manifest skip them
         self.strict = strict
         self.jobs = jobs or default_jobs()
         self.csp_sources = csp_sources

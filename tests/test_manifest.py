@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 
-from minhbach.manifest import Stamps, input_stamps, output_stamps
+from minhbach.manifest import Manifest, Stamps, input_stamps, output_stamps
 
 
 def _site(tmp_path):
@@ -69,10 +70,6 @@ def test_stamping_in_shares_finds_each_file_once(tmp_path):
 
 
 def test_a_damaged_record_is_no_last_build(tmp_path):
-    import json
-
-    from minhbach.manifest import Manifest
-
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("<p>1</p>", encoding="utf-8")
